@@ -1,0 +1,1 @@
+//! Linking: statements of all reports → repeat links and chains.

@@ -1,0 +1,1 @@
+//! Rules as data: loads `patterns/*.toml`, validates, compiles and applies them.

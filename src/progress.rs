@@ -1,0 +1,1 @@
+//! Progress reporting behind a small trait.

@@ -1,0 +1,1 @@
+//! Segmentation: [`crate::model::Document`] → report metadata and statements.
