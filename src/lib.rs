@@ -16,7 +16,9 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod dataset;
+pub mod evaluate;
 pub mod extract;
 pub mod index;
 pub mod link;

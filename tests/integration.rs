@@ -1,1 +1,15 @@
-//! Integration tests.
+//! Integration tests, one binary with modules by area (as ripgrep does).
+//!
+//! The corpus run is shared: [`common::corpus_run`] runs the pipeline once on
+//! `corpus/` into a temporary folder and every test reads from it.
+
+mod integration {
+    pub mod bad_pdfs;
+    pub mod cli;
+    pub mod common;
+    pub mod corpus_truth;
+    pub mod determinism;
+    pub mod incremental;
+    pub mod real_pdfs;
+    pub mod schema;
+}

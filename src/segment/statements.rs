@@ -1,0 +1,452 @@
+//! Paragraphs → statements with kinds.
+//!
+//! Walks the paragraphs of a [`Layout`] keeping the heading stack. A heading
+//! that a `kind.*.heading` rule recognises ("Areas for improvement", "Cause of
+//! concern", "Our judgements", ...) gives its kind to the items below it; a
+//! single-item heading ("Recommendation 3") gives its kind and number to the
+//! next paragraph; lead-ins ending in a colon ("Within three months, the force
+//! should:") pass their deadline and addressee to the list below. Outside such
+//! sections, `kind.*.text` rules decide, and other substantive paragraphs are
+//! findings. Themes, grades and back-references come from the rules too.
+
+use super::metadata::parse_date;
+use super::structure::{Layout, Para};
+use crate::model::{Grade, Kind, Report, Statement, Tag, ids};
+use crate::patterns::RuleSet;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static ITEM_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(recommendation|area for improvement|cause of concern|area of concern)\s+(\d{1,3}(?:\.\d{1,2})?)\s*[:.]?\s*(.*)$")
+        .expect("item heading")
+});
+static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:by|no later than|before)\s+((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{4})")
+        .expect("deadline")
+});
+static ADDRESSEE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:^|,\s*|\bthat\s+|\brecommends?\s+that\s+)",
+        r"(?P<a>(?:all\s+)?chief (?:constables|officers)|(?:all\s+)?forces",
+        r"|the (?:force|constabulary|service|local authority)",
+        r"|(?:local\s+)?police and crime commissioners|pccs",
+        r"|the national police chiefs'? council(?:'s)?(?: lead for [^,]+?| lead)?",
+        r"|the college of policing|the home office|the national crime agency",
+        r"|(?:[A-Z][a-z]+(?:\s+(?:and|of|upon)\s+|\s+)){0,4}(?:Police|Constabulary|Police Service))",
+        r"\s+(?:should|must|needs? to|is to)\b"
+    ))
+    .expect("addressee")
+});
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['"', '\'', ')', '”', '’', ']']);
+    t.ends_with(['.', '!', '?'])
+}
+
+/// Lead-in context passed from "Within three months, the force should:" to its list.
+#[derive(Debug, Clone, Default)]
+struct LeadIn {
+    kind: Option<(Kind, String)>,
+    deadline: Option<String>,
+    addressee: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Heading {
+    level: u8,
+    text: String,
+    kind: Option<(Kind, String)>,
+}
+
+/// Build the statements of one report.
+pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    let mut stack: Vec<Heading> = Vec::new();
+    let mut pending: Option<(Kind, String, String)> = None; // kind, rule, number
+    let mut lead: Option<LeadIn> = None;
+    let mut cause_in_section: Option<String> = None;
+
+    for para in &layout.paras {
+        if let Some(level) = para.heading {
+            lead = None;
+            if let Some(c) = ITEM_HEADING.captures(&para.text) {
+                let heading_word = format!("{}s", &c[1]);
+                let kind = rules.kind_for_heading(&heading_word);
+                if let Some((kind, rule)) = kind {
+                    let rest = c[3].trim();
+                    if words(rest) >= 6 {
+                        // "Recommendation 3: Chief constables should ..." as one line.
+                        let mut p = para.clone();
+                        p.text = rest.to_string();
+                        p.heading = None;
+                        push(
+                            &mut out,
+                            &p,
+                            kind,
+                            &rule,
+                            Some(c[2].to_string()),
+                            None,
+                            &stack,
+                            report,
+                            rules,
+                        );
+                    } else {
+                        pending = Some((kind, rule, c[2].to_string()));
+                    }
+                    continue;
+                }
+            }
+            while stack.last().is_some_and(|h| h.level >= level) {
+                stack.pop();
+            }
+            let kind = rules.kind_for_heading(&para.text);
+            if kind.as_ref().is_some_and(|(k, _)| *k == Kind::CauseOfConcern) {
+                cause_in_section = None;
+            }
+            stack.push(Heading {
+                level,
+                text: para.text.clone(),
+                kind,
+            });
+            continue;
+        }
+
+        if let Some((kind, rule, number)) = pending.take() {
+            push(
+                &mut out,
+                para,
+                kind,
+                &rule,
+                Some(number),
+                None,
+                &stack,
+                report,
+                rules,
+            );
+            continue;
+        }
+
+        let section_kind = stack.iter().rev().find_map(|h| h.kind.clone());
+        let text_kind = rules.kind_for_text(&para.text);
+        let is_item = para.marker.is_some();
+
+        // A lead-in ends with a colon and introduces a list.
+        if para.text.trim_end().ends_with(':') && words(&para.text) <= 40 {
+            lead = Some(LeadIn {
+                kind: text_kind.as_ref().map(|(k, r, _)| (*k, r.clone())),
+                deadline: deadline(&para.text),
+                addressee: addressee(&para.text),
+            });
+            continue;
+        }
+        if !is_item {
+            lead = None;
+        }
+
+        // Graded judgements: short lines with a grade, in a judgements section
+        // or anywhere when the line is a plain "Area: grade" pair.
+        if let Some((grade, grade_rule)) = rules.grade(&para.text) {
+            let in_judgements =
+                matches!(section_kind, Some((Kind::GradedJudgement, _))) && words(&para.text) <= 30;
+            let is_text_judgement = matches!(text_kind, Some((Kind::GradedJudgement, _, _)));
+            if in_judgements || is_text_judgement {
+                let rule = section_kind
+                    .as_ref()
+                    .filter(|(k, _)| *k == Kind::GradedJudgement)
+                    .map(|(_, r)| r.clone())
+                    .or_else(|| text_kind.as_ref().map(|(_, r, _)| r.clone()))
+                    .unwrap_or_default();
+                if let Some(s) = push(
+                    &mut out,
+                    para,
+                    Kind::GradedJudgement,
+                    &rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                ) {
+                    s.grade = Some(grade);
+                    s.area = judgement_area(&para.text, grade);
+                    s.rules.push(grade_rule);
+                    s.rules.sort();
+                    s.rules.dedup();
+                }
+                continue;
+            }
+        }
+
+        if let Some(l) = lead.as_ref().filter(|_| is_item) {
+            let kind = l
+                .kind
+                .clone()
+                .or_else(|| section_kind.clone().filter(|(k, _)| *k != Kind::GradedJudgement));
+            if let Some((mut kind, rule)) = kind {
+                if kind == Kind::CauseOfConcern {
+                    kind = Kind::Recommendation;
+                }
+                let parent = (kind == Kind::Recommendation)
+                    .then(|| cause_in_section.clone())
+                    .flatten();
+                let number = para
+                    .marker
+                    .clone()
+                    .filter(|m| m.chars().all(|c| c.is_ascii_digit()));
+                let (deadline, addressee) = (l.deadline.clone(), l.addressee.clone());
+                if let Some(s) = push(
+                    &mut out, para, kind, &rule, number, parent, &stack, report, rules,
+                ) {
+                    s.deadline = s.deadline.take().or(deadline);
+                    s.addressee = s.addressee.take().or(addressee);
+                }
+                continue;
+            }
+        }
+
+        match section_kind {
+            Some((Kind::CauseOfConcern, rule)) => {
+                if cause_in_section.is_none() && !is_item && words(&para.text) >= 5 {
+                    let id = push(
+                        &mut out,
+                        para,
+                        Kind::CauseOfConcern,
+                        &rule,
+                        None,
+                        None,
+                        &stack,
+                        report,
+                        rules,
+                    )
+                    .map(|s| s.id.clone());
+                    cause_in_section = id;
+                    continue;
+                }
+                if let Some((k, r, _)) = text_kind.filter(|(k, _, _)| *k == Kind::Recommendation) {
+                    let parent = cause_in_section.clone();
+                    push(&mut out, para, k, &r, None, parent, &stack, report, rules);
+                    continue;
+                }
+            }
+            Some((kind @ (Kind::Recommendation | Kind::AreaForImprovement), rule)) => {
+                let actionable = text_kind.is_some() || looks_actionable(&para.text);
+                if actionable && words(&para.text) >= 4 {
+                    let number = para
+                        .marker
+                        .clone()
+                        .filter(|m| m.chars().all(|c| c.is_ascii_digit()));
+                    push(
+                        &mut out, para, kind, &rule, number, None, &stack, report, rules,
+                    );
+                    continue;
+                }
+            }
+            Some((Kind::InnovativePractice, rule)) => {
+                if words(&para.text) >= 8 {
+                    push(
+                        &mut out,
+                        para,
+                        Kind::InnovativePractice,
+                        &rule,
+                        None,
+                        None,
+                        &stack,
+                        report,
+                        rules,
+                    );
+                    continue;
+                }
+            }
+            _ => {}
+        }
+
+        if let Some((kind, rule, _)) = text_kind.filter(|(k, _, _)| *k != Kind::GradedJudgement) {
+            let parent = (kind == Kind::Recommendation)
+                .then(|| cause_in_section.clone())
+                .flatten();
+            push(
+                &mut out, para, kind, &rule, None, parent, &stack, report, rules,
+            );
+            continue;
+        }
+        if words(&para.text) >= 10 && ends_sentence(&para.text) {
+            push(
+                &mut out,
+                para,
+                Kind::Finding,
+                "",
+                None,
+                None,
+                &stack,
+                report,
+                rules,
+            );
+        }
+    }
+    out
+}
+
+fn looks_actionable(text: &str) -> bool {
+    static ACTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(should|must|needs? to|ought to|is to|are to)\b").expect("action")
+    });
+    ACTION.is_match(text)
+}
+
+fn deadline(text: &str) -> Option<String> {
+    DEADLINE
+        .captures(text)
+        .and_then(|c| parse_date(&c[1]))
+}
+
+fn addressee(text: &str) -> Option<String> {
+    ADDRESSEE.captures(text).map(|c| {
+        let a = c["a"].trim();
+        let lower = a.to_lowercase();
+        if lower.starts_with("the ") || lower.starts_with("all ") || lower == "forces" {
+            lower
+        } else if lower.starts_with("chief ") || lower.contains("commissioners") {
+            lower
+        } else {
+            a.to_string()
+        }
+    })
+}
+
+/// The area of an "Investigating crime: Requires improvement" line: the text
+/// with the grade words and separators removed.
+fn judgement_area(text: &str, grade: Grade) -> Option<String> {
+    let words = match grade {
+        Grade::Outstanding => "outstanding",
+        Grade::Good => "good",
+        Grade::Adequate => "adequate",
+        Grade::RequiresImprovement => "requires improvement",
+        Grade::Inadequate => "inadequate",
+    };
+    let lower = text.to_lowercase();
+    let at = lower.rfind(words)?;
+    let area = text[..at]
+        .trim()
+        .trim_end_matches([':', '-', '–', '|', '\t'])
+        .trim()
+        .trim_end_matches(" is")
+        .trim_end_matches(" was")
+        .trim();
+    (!area.is_empty()).then(|| area.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push<'a>(
+    out: &'a mut Vec<Statement>,
+    para: &Para,
+    kind: Kind,
+    kind_rule: &str,
+    number: Option<String>,
+    parent: Option<String>,
+    stack: &[Heading],
+    report: &Report,
+    rules: &RuleSet,
+) -> Option<&'a mut Statement> {
+    let text = para.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return None;
+    }
+    let mut tags: Vec<Tag> = rules.themes(&text);
+    if !kind_rule.is_empty() {
+        tags.push(Tag {
+            target: kind.as_str().to_string(),
+            rule: kind_rule.to_string(),
+            span: [0, 0],
+        });
+    }
+    tags.sort();
+    let mut themes: Vec<String> = tags
+        .iter()
+        .filter(|t| Kind::parse(&t.target).is_none())
+        .map(|t| t.target.clone())
+        .collect();
+    themes.sort();
+    themes.dedup();
+    let mut rule_ids: Vec<String> = tags.iter().map(|t| t.rule.clone()).collect();
+    rule_ids.sort();
+    rule_ids.dedup();
+    let section = (!stack.is_empty()).then(|| {
+        stack
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" > ")
+    });
+    let back_reference = rules.back_reference(&text);
+    let is_action = matches!(
+        kind,
+        Kind::Recommendation | Kind::AreaForImprovement | Kind::CauseOfConcern
+    );
+    let statement = Statement {
+        id: ids::statement_id(&report.sha256, para.page, out.len(), &text),
+        report_id: report.id.clone(),
+        kind,
+        themes,
+        page: para.page,
+        page_end: para.page_end,
+        section,
+        number,
+        area: None,
+        grade: None,
+        deadline: if is_action { deadline(&text) } else { None },
+        addressee: if is_action { addressee(&text) } else { None },
+        parent,
+        rules: rule_ids,
+        tags,
+        back_reference,
+        char_start: para.char_start,
+        char_end: para.char_end,
+        chain_id: None,
+        text,
+    };
+    out.push(statement);
+    out.last_mut()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_and_addressee_are_read() {
+        assert_eq!(
+            deadline("By 31 October 2023, chief constables should review").as_deref(),
+            Some("2023-10-31")
+        );
+        assert_eq!(deadline("Within three months, the force should:"), None);
+        assert_eq!(
+            addressee("By 31 October 2023, chief constables should review").as_deref(),
+            Some("chief constables")
+        );
+        assert_eq!(
+            addressee("Within three months, Greater Manchester Police should:").as_deref(),
+            Some("Greater Manchester Police")
+        );
+        assert_eq!(
+            addressee("HMIC recommends that the force should immediately").as_deref(),
+            Some("the force")
+        );
+    }
+
+    #[test]
+    fn judgement_area_strips_grade() {
+        assert_eq!(
+            judgement_area("Investigating crime: Requires improvement", Grade::RequiresImprovement)
+                .as_deref(),
+            Some("Investigating crime")
+        );
+        assert_eq!(
+            judgement_area("Responding to the public\tInadequate", Grade::Inadequate).as_deref(),
+            Some("Responding to the public")
+        );
+    }
+}

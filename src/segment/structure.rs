@@ -1,0 +1,401 @@
+//! Layout → structure: headings and paragraphs in reading order.
+//!
+//! Takes the positioned lines of a [`Document`] and gives [`Layout`]: the body
+//! font size, the cover text, the contents pages, and a flat list of
+//! [`Para`]graphs (headings with a level, list items, ordinary paragraphs) with
+//! their pages and character offsets into each page's body text. Furniture
+//! (running heads, footers, page numbers) is left out. Paragraphs broken by a
+//! column or page break are joined. Knows nothing of statement kinds.
+
+use crate::model::{Document, Page, TextLine};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// One heading, list item or paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Para {
+    /// Text, lines joined with spaces (hyphenated breaks joined), marker removed.
+    pub text: String,
+    /// Heading level (1 = largest) when this is a heading.
+    pub heading: Option<u8>,
+    /// The list marker or number that opened it ("3", "a", "•"), if a list item.
+    pub marker: Option<String>,
+    /// First page (1-based).
+    pub page: u32,
+    /// Last page.
+    pub page_end: u32,
+    /// Offset (chars) into the first page's body text.
+    pub char_start: usize,
+    /// End offset (chars) into the last page's body text.
+    pub char_end: usize,
+    /// Font size of its first line.
+    pub font_size: f32,
+    /// Its first line is bold.
+    pub bold: bool,
+    /// It came from a table row (cells joined); set by [`analyse`] when a line
+    /// holds tab-separated cells.
+    pub table_row: bool,
+}
+
+/// The structure of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Most common font size of body lines (by characters).
+    pub body_size: f32,
+    /// Text of the cover page (page 1), furniture excluded, lines joined by `\n`.
+    pub cover_text: String,
+    /// The cover's lines with their font sizes (for the title).
+    pub cover_lines: Vec<(String, f32, bool)>,
+    /// Pages that are contents pages.
+    pub contents_pages: BTreeSet<u32>,
+    /// Paragraphs and headings after the cover and contents.
+    pub paras: Vec<Para>,
+    /// Body text of every page (index = page number - 1).
+    pub page_texts: Vec<String>,
+}
+
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?P<bullet>[•●▪■◦‣∙·○\u{F0B7}\u{2022}\u{2013}\u{2014}*-])\s+|(?P<num>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+)",
+    )
+    .expect("list marker regex")
+});
+
+static NUMBERED_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S").expect("numbered heading"));
+
+static ENDS_WITH_PAGE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\.{2,}|\s)\s*\d{1,3}$").expect("toc line"));
+
+/// Analyse a document's layout.
+pub fn analyse(doc: &Document) -> Layout {
+    let body_size = body_font_size(&doc.pages);
+    let page_texts: Vec<String> = doc.pages.iter().map(Page::body_text).collect();
+    let mut layout = Layout {
+        body_size,
+        page_texts,
+        ..Layout::default()
+    };
+    if let Some(cover) = doc.pages.first() {
+        let lines: Vec<&TextLine> = cover.lines.iter().filter(|l| !l.furniture).collect();
+        layout.cover_text = lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        layout.cover_lines = lines
+            .iter()
+            .map(|l| (l.text.clone(), l.font_size, l.bold))
+            .collect();
+    }
+    for page in doc.pages.iter().take(5) {
+        if is_contents_page(page) {
+            layout.contents_pages.insert(page.number);
+        }
+    }
+    let heading_sizes = heading_size_ranks(doc, body_size, &layout.contents_pages);
+    let mut paras: Vec<Para> = Vec::new();
+    for page in doc.pages.iter().skip(1) {
+        if layout.contents_pages.contains(&page.number) {
+            continue;
+        }
+        page_paras(page, body_size, &heading_sizes, &mut paras);
+    }
+    layout.paras = join_continuations(paras);
+    layout
+}
+
+/// Most common font size over body lines, weighted by characters.
+fn body_font_size(pages: &[Page]) -> f32 {
+    let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
+    for line in pages.iter().flat_map(|p| &p.lines).filter(|l| !l.furniture) {
+        *counts.entry((line.font_size * 2.0).round() as i32).or_insert(0) += line.text.len();
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k as f32 / 2.0)
+        .unwrap_or(10.0)
+}
+
+fn is_contents_page(page: &Page) -> bool {
+    let lines: Vec<&TextLine> = page.lines.iter().filter(|l| !l.furniture).collect();
+    if lines.is_empty() {
+        return false;
+    }
+    let titled = lines
+        .iter()
+        .take(4)
+        .any(|l| l.text.trim().eq_ignore_ascii_case("contents"));
+    let numbered = lines
+        .iter()
+        .filter(|l| ENDS_WITH_PAGE_NUMBER.is_match(l.text.trim()))
+        .count();
+    titled && numbered * 3 >= lines.len() || numbered * 10 >= lines.len() * 6 && lines.len() >= 6
+}
+
+fn is_heading_line(line: &TextLine, body_size: f32) -> bool {
+    let text = line.text.trim();
+    if text.is_empty() || LIST_MARKER.is_match(text) && !NUMBERED_HEADING.is_match(text) {
+        return false;
+    }
+    let words = text.split_whitespace().count();
+    let ends_sentence = text.ends_with('.') || text.ends_with(':') || text.ends_with(',');
+    if line.font_size >= body_size * 1.15 && words <= 20 {
+        return !ends_sentence || words <= 4;
+    }
+    line.bold && words <= 12 && !ends_sentence && text.chars().any(char::is_alphabetic)
+}
+
+/// Distinct heading sizes (rounded to half points), largest first.
+fn heading_size_ranks(doc: &Document, body_size: f32, skip: &BTreeSet<u32>) -> Vec<i32> {
+    let mut sizes: BTreeSet<i32> = BTreeSet::new();
+    for page in doc.pages.iter().skip(1).filter(|p| !skip.contains(&p.number)) {
+        for line in page.lines.iter().filter(|l| !l.furniture) {
+            if is_heading_line(line, body_size) {
+                sizes.insert((line.font_size * 2.0).round() as i32);
+            }
+        }
+    }
+    sizes.into_iter().rev().collect()
+}
+
+fn heading_level(line: &TextLine, ranks: &[i32]) -> u8 {
+    let key = (line.font_size * 2.0).round() as i32;
+    let rank = ranks.iter().position(|&s| s == key).unwrap_or(ranks.len());
+    let depth = NUMBERED_HEADING
+        .captures(line.text.trim())
+        .map(|c| c[1].matches('.').count())
+        .unwrap_or(0);
+    (rank + 1 + depth).min(9) as u8
+}
+
+/// Char offset of every non-furniture line in the page's body text, built the
+/// same way as [`Page::body_text`].
+fn line_offsets(page: &Page) -> Vec<Option<usize>> {
+    let mut offsets = vec![None; page.lines.len()];
+    let mut pos = 0usize;
+    let mut last_block = None;
+    for (i, line) in page.lines.iter().enumerate() {
+        if line.furniture {
+            continue;
+        }
+        if let Some(b) = last_block {
+            pos += if b != line.block { 2 } else { 1 };
+        }
+        offsets[i] = Some(pos);
+        pos += line.text.chars().count();
+        last_block = Some(line.block);
+    }
+    offsets
+}
+
+fn page_paras(page: &Page, body_size: f32, ranks: &[i32], out: &mut Vec<Para>) {
+    let offsets = line_offsets(page);
+    let mut current: Option<Para> = None;
+    let mut last_block = None;
+    for (i, line) in page.lines.iter().enumerate() {
+        let Some(start) = offsets[i] else { continue };
+        let text = line.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let end = start + line.text.chars().count();
+        let heading = is_heading_line(line, body_size);
+        let marker = LIST_MARKER.captures(text);
+        let new_block = last_block != Some(line.block);
+        last_block = Some(line.block);
+        if let Some(p) = current.as_mut() {
+            let same_heading = heading
+                && p.heading.is_some()
+                && !new_block
+                && (p.font_size - line.font_size).abs() < 0.6;
+            let continues = !heading && p.heading.is_none() && marker.is_none() && !new_block;
+            if same_heading || continues {
+                append_text(&mut p.text, text);
+                p.char_end = end;
+                continue;
+            }
+        }
+        if let Some(p) = current.take() {
+            out.push(p);
+        }
+        let (body, marker_text) = match (&marker, heading) {
+            (Some(c), false) => {
+                let m = c.get(0).map_or(0, |m| m.end());
+                let label = c
+                    .name("num")
+                    .or_else(|| c.name("bullet"))
+                    .map(|m| {
+                        m.as_str()
+                            .trim_matches(|ch| ch == '(' || ch == ')' || ch == '.')
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                (text[m..].trim().to_string(), Some(label))
+            }
+            _ => (text.to_string(), None),
+        };
+        current = Some(Para {
+            text: body,
+            heading: heading.then(|| heading_level(line, ranks)),
+            marker: marker_text,
+            page: page.number,
+            page_end: page.number,
+            char_start: start,
+            char_end: end,
+            font_size: line.font_size,
+            bold: line.bold,
+            table_row: line.text.contains('\t'),
+        });
+    }
+    if let Some(p) = current {
+        out.push(p);
+    }
+}
+
+/// Append a line to paragraph text, joining a hyphenated break.
+fn append_text(text: &mut String, line: &str) {
+    let joins_hyphen = text.ends_with('-')
+        && text
+            .chars()
+            .rev()
+            .nth(1)
+            .is_some_and(|c| c.is_alphabetic())
+        && line.chars().next().is_some_and(|c| c.is_lowercase());
+    if joins_hyphen {
+        text.pop();
+    } else if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(line);
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['"', '\'', ')', '”', '’', ']']);
+    t.ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// Join paragraphs that a column or page break cut in two: the first does not
+/// end a sentence and the next starts in lower case.
+fn join_continuations(paras: Vec<Para>) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    for p in paras {
+        if let Some(prev) = out.last_mut() {
+            let starts_lower = p
+                .text
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '(');
+            if prev.heading.is_none()
+                && p.heading.is_none()
+                && p.marker.is_none()
+                && !ends_sentence(&prev.text)
+                && starts_lower
+            {
+                append_text(&mut prev.text, &p.text);
+                prev.page_end = p.page_end;
+                prev.char_end = p.char_end;
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PageQuality;
+
+    fn line(text: &str, size: f32, bold: bool, block: u32) -> TextLine {
+        TextLine {
+            text: text.into(),
+            bbox: [0.0; 4],
+            font_size: size,
+            bold,
+            italic: false,
+            block,
+            furniture: false,
+        }
+    }
+
+    fn page(number: u32, lines: Vec<TextLine>) -> Page {
+        Page {
+            number,
+            width: 595.0,
+            height: 842.0,
+            lines,
+            quality: PageQuality::default(),
+        }
+    }
+
+    #[test]
+    fn headings_lists_and_continuations() {
+        let doc = Document {
+            pages: vec![
+                page(1, vec![line("Cover title", 24.0, true, 0)]),
+                page(
+                    2,
+                    vec![
+                        line("Areas for improvement", 14.0, true, 0),
+                        line("• The force should improve the super-", 10.0, false, 1),
+                        line("vision of investigations.", 10.0, false, 1),
+                        line("We found that officers did not always", 10.0, false, 2),
+                    ],
+                ),
+                page(
+                    3,
+                    vec![
+                        line("record the risks they saw.", 10.0, false, 0),
+                        line("Next part", 10.0, true, 1),
+                    ],
+                ),
+            ],
+            ..Document::default()
+        };
+        let layout = analyse(&doc);
+        assert_eq!(layout.body_size, 10.0);
+        assert_eq!(layout.cover_text, "Cover title");
+        let texts: Vec<&str> = layout.paras.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Areas for improvement",
+                "The force should improve the supervision of investigations.",
+                "We found that officers did not always record the risks they saw.",
+                "Next part"
+            ]
+        );
+        assert_eq!(layout.paras[0].heading, Some(1));
+        assert_eq!(layout.paras[1].marker.as_deref(), Some("•"));
+        assert_eq!((layout.paras[2].page, layout.paras[2].page_end), (2, 3));
+        assert!(layout.paras[3].heading.is_some());
+        // Offsets index the body text of the page.
+        let p = &layout.paras[1];
+        let page_text: Vec<char> = layout.page_texts[1].chars().collect();
+        let slice: String = page_text[p.char_start..p.char_end].iter().collect();
+        assert!(slice.starts_with("• The force"), "{slice}");
+    }
+
+    #[test]
+    fn contents_page_is_skipped() {
+        let toc = page(
+            2,
+            vec![
+                line("Contents", 14.0, true, 0),
+                line("Introduction 3", 10.0, false, 1),
+                line("Our findings 5", 10.0, false, 1),
+                line("Recommendations 9", 10.0, false, 1),
+            ],
+        );
+        assert!(is_contents_page(&toc));
+        let body = page(
+            3,
+            vec![line("We found many things in 2019 and more.", 10.0, false, 0)],
+        );
+        assert!(!is_contents_page(&body));
+    }
+}

@@ -1,0 +1,149 @@
+//! The `findings` binary: help, exit codes, error messages and the commands
+//! over the shared corpus run.
+
+use super::common::{corpus_run, root};
+use std::process::{Command, Output};
+
+fn findings(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_findings"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_subcommands_with_examples() {
+    let o = findings(&["--help"]);
+    assert!(o.status.success());
+    for sub in ["run", "text", "search", "show", "patterns"] {
+        assert!(stdout(&o).contains(sub), "{sub} missing from help");
+    }
+    for sub in ["run", "text", "search", "show"] {
+        let o = findings(&[sub, "--help"]);
+        assert!(o.status.success(), "{sub} --help");
+        assert!(stdout(&o).contains("Example"), "{sub} --help has no example");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_message() {
+    let o = findings(&["run", "--jobs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = findings(&["run", "no/such/folder"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("input not found: no/such/folder"), "{}", stderr(&o));
+    let o = findings(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn wrong_filter_values_list_valid_ones_with_a_suggestion() {
+    let run = corpus_run();
+    let index = run.out.join("index");
+    let index = index.to_str().unwrap();
+    let o = findings(&["search", "x", "--theme", "risk_asessment", "--index", index]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean 'risk_assessment'"), "{}", stderr(&o));
+    let o = findings(&["search", "x", "--kind", "recomendation", "--index", index]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean 'recommendation'"), "{}", stderr(&o));
+    let o = findings(&["search", "x", "--force", "Greater Manchster Police", "--index", index]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Greater Manchester Police"), "{}", stderr(&o));
+}
+
+#[test]
+fn patterns_check_passes_on_the_builtin_rules() {
+    let o = findings(&["patterns", "check"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = findings(&["patterns", "list"]);
+    assert!(stdout(&o).contains("risk_assessment"));
+}
+
+#[test]
+fn bad_user_rule_file_names_file_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "[[rule]]\nid = \"theme.supervision.broken\"\nname = \"broken\"\ntarget = \"theme:supervision\"\nscope = \"text\"\ndescription = \"x\"\npatterns = ['(unclosed']\n[rule.examples]\nmatch = [\"a\"]\nno_match = [\"b\"]\n",
+    )
+    .unwrap();
+    let o = findings(&["patterns", "check", "--patterns", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("mine.toml") && err.contains("theme.supervision.broken"), "{err}");
+}
+
+#[test]
+fn text_prints_pages_separated_by_form_feeds() {
+    let pdf = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .min()
+        .expect("a corpus PDF");
+    let o = findings(&["text", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.matches('\x0c').count() >= 4, "pages separated by form feeds");
+    assert!(text.to_lowercase().contains("fictional"));
+    let o = findings(&["text", pdf.to_str().unwrap(), "--pages", "1"]);
+    assert_eq!(stdout(&o).matches('\x0c').count(), 1);
+}
+
+#[test]
+fn search_and_show_find_a_known_statement() {
+    let run = corpus_run();
+    let rec = run
+        .data
+        .statements
+        .iter()
+        .find(|s| s.kind == findings::model::Kind::Recommendation && s.chain_id.is_some())
+        .or_else(|| run.data.statements.iter().find(|s| s.kind == findings::model::Kind::Recommendation))
+        .expect("a recommendation");
+    let words: Vec<&str> = rec
+        .text
+        .split_whitespace()
+        .filter(|w| w.len() > 6 && w.chars().all(char::is_alphabetic))
+        .take(3)
+        .collect();
+    let index = run.out.join("index");
+    let o = findings(&[
+        "search",
+        &words.join(" "),
+        "--kind",
+        "recommendation",
+        "--json",
+        "--limit",
+        "50",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["statement_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&rec.id.as_str()), "{words:?} did not find {}", rec.id);
+
+    let o = findings(&["show", &rec.id, "--out", run.out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = stdout(&o);
+    assert!(shown.contains(&rec.text[..40.min(rec.text.len())]));
+    assert!(shown.contains("recommendation"));
+    if rec.chain_id.is_some() {
+        assert!(shown.contains("first found"), "{shown}");
+    }
+}

@@ -1,0 +1,96 @@
+//! The pipeline measured against `corpus/truth.json` (issue 2 and 4 floors).
+
+use super::common::{corpus_run, truth};
+use findings::evaluate::evaluate;
+use findings::model::{Kind, ReportStatus};
+
+fn evaluation() -> findings::evaluate::Evaluation {
+    let run = corpus_run();
+    let ev = evaluate(&truth(), &run.data.reports, &run.data.statements, &run.data.links);
+    eprintln!("{}", ev.render());
+    ev
+}
+
+#[test]
+fn every_corpus_report_is_read() {
+    let run = corpus_run();
+    let t = truth();
+    assert_eq!(run.summary.failed_documents, 0, "{:?}", run.summary.errors);
+    for tr in &t.reports {
+        let r = run
+            .data
+            .reports
+            .iter()
+            .find(|r| r.file == tr.file)
+            .unwrap_or_else(|| panic!("no report for {}", tr.file));
+        assert_eq!(r.status, ReportStatus::Ok, "{}: {:?}", tr.file, r.warnings);
+        if tr.pages > 0 {
+            assert_eq!(r.pages, tr.pages, "{}", tr.file);
+        }
+    }
+}
+
+#[test]
+fn metadata_matches_truth_for_every_report() {
+    let ev = evaluation();
+    assert!(ev.metadata_errors.is_empty(), "{}", ev.metadata_errors.join("\n"));
+}
+
+#[test]
+fn kinds_meet_precision_and_recall_floors() {
+    let ev = evaluation();
+    assert!(ev.kind_recall() >= 0.95, "kind recall {:.3}", ev.kind_recall());
+    assert!(ev.kind_precision() >= 0.95, "kind precision {:.3}", ev.kind_precision());
+}
+
+#[test]
+fn counts_by_kind_are_close_to_the_labels() {
+    let run = corpus_run();
+    let t = truth();
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Finding) {
+        let labeled = t.statements.iter().filter(|s| s.kind == kind.as_str()).count();
+        let found = run.summary.by_kind.get(&kind).copied().unwrap_or(0);
+        let tolerance = (labeled as f64 * 0.1).ceil() as usize + 1;
+        assert!(
+            found.abs_diff(labeled) <= tolerance,
+            "{kind}: found {found}, labeled {labeled}"
+        );
+    }
+    let labeled_findings = t.statements.iter().filter(|s| s.kind == "finding").count();
+    assert!(run.summary.by_kind.get(&Kind::Finding).copied().unwrap_or(0) >= labeled_findings);
+}
+
+#[test]
+fn themes_meet_f1_floor() {
+    let ev = evaluation();
+    assert!(ev.theme_f1() >= 0.85, "theme micro-F1 {:.3}", ev.theme_f1());
+}
+
+#[test]
+fn repeat_links_meet_floors_and_spare_decoys() {
+    let ev = evaluation();
+    assert!(ev.repeats_total >= 3);
+    assert!(ev.link_recall() >= 0.9, "link recall {:.3}", ev.link_recall());
+    assert!(ev.link_precision() >= 0.9, "link precision {:.3}", ev.link_precision());
+    assert!(ev.decoys_linked.is_empty(), "{:?}", ev.decoys_linked);
+}
+
+#[test]
+fn a_known_repeat_chain_is_found_with_dates() {
+    let run = corpus_run();
+    let t = truth();
+    let ev = evaluation();
+    let explicit = t
+        .repeats
+        .iter()
+        .find(|r| r.explicit)
+        .expect("truth has an explicit repeat");
+    let later = &ev.matched[&explicit.later];
+    let s = run.data.statements.iter().find(|s| &s.id == later).unwrap();
+    let chain_id = s.chain_id.as_ref().expect("later statement is in a chain");
+    let chain = run.data.chains.iter().find(|c| &c.id == chain_id).unwrap();
+    assert!(chain.reports.len() >= 2);
+    assert!(chain.first_seen < chain.last_seen, "{chain:?}");
+    let earlier = &ev.matched[&explicit.earlier];
+    assert!(chain.statements.contains(earlier));
+}
