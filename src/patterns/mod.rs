@@ -15,8 +15,10 @@ pub mod bodies;
 pub mod check;
 pub mod rule;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use regex::{RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
@@ -190,7 +192,25 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     sets: Vec<ScopeSet>,
     hash: String,
+    /// Identifies this set (and its clones) in the per-thread scan memo.
+    memo_id: u64,
 }
+
+/// Per-thread memo of the last scan: the segmenter asks several questions
+/// (themes, kind, grade, back-reference) of the same text in a row, and each
+/// is answered from one scan.
+struct Memo {
+    memo_id: u64,
+    scope: Scope,
+    text: String,
+    hits: Vec<(usize, [usize; 2], Option<i32>)>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
+}
+
+static NEXT_MEMO_ID: AtomicU64 = AtomicU64::new(1);
 
 impl RuleSet {
     /// The built-in rules only.
@@ -272,7 +292,12 @@ impl RuleSet {
                 })?;
             sets.push(ScopeSet { set, owners });
         }
-        Ok(RuleSet { rules, sets, hash })
+        Ok(RuleSet {
+            rules,
+            sets,
+            hash,
+            memo_id: NEXT_MEMO_ID.fetch_add(1, Ordering::Relaxed),
+        })
     }
 
     /// Every rule, built-ins first in file order, then user additions.
@@ -304,6 +329,45 @@ impl RuleSet {
     /// Every non-deprecated rule of `scope` that fires on `text`, ordered by
     /// match start, then rule order.
     pub fn scan(&self, scope: Scope, text: &str) -> Vec<RuleMatch<'_>> {
+        let cached = MEMO.with(|m| {
+            m.borrow().as_ref().and_then(|m| {
+                (m.memo_id == self.memo_id && m.scope == scope && m.text == text)
+                    .then(|| m.hits.clone())
+            })
+        });
+        let hits = match cached {
+            Some(h) => h,
+            None => {
+                let h = self.scan_uncached(scope, text);
+                MEMO.with(|m| {
+                    *m.borrow_mut() = Some(Memo {
+                        memo_id: self.memo_id,
+                        scope,
+                        text: text.to_string(),
+                        hits: h.clone(),
+                    })
+                });
+                h
+            }
+        };
+        hits.into_iter()
+            .map(|(ri, span, year)| {
+                let r = &self.rules[ri];
+                RuleMatch {
+                    rule: &r.id,
+                    target: &r.target,
+                    span,
+                    year,
+                    weight: r.weight,
+                    priority: r.priority,
+                    index: ri,
+                }
+            })
+            .collect()
+    }
+
+    /// Rule index, span and year of every firing rule, in output order.
+    fn scan_uncached(&self, scope: Scope, text: &str) -> Vec<(usize, [usize; 2], Option<i32>)> {
         let ss = &self.sets[scope.index()];
         let mut fired: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for i in ss.set.matches(text).into_iter() {
@@ -312,20 +376,11 @@ impl RuleSet {
         }
         let mut out = Vec::with_capacity(fired.len());
         for (ri, pis) in fired {
-            let r = &self.rules[ri];
-            if let Some((span, year)) = r.find_among(text, pis.into_iter()) {
-                out.push(RuleMatch {
-                    rule: &r.id,
-                    target: &r.target,
-                    span,
-                    year,
-                    weight: r.weight,
-                    priority: r.priority,
-                    index: ri,
-                });
+            if let Some((span, year)) = self.rules[ri].find_among(text, pis.into_iter()) {
+                out.push((ri, span, year));
             }
         }
-        out.sort_by_key(|m| (m.span[0], m.index));
+        out.sort_by_key(|&(ri, span, _)| (span[0], ri));
         out
     }
 

@@ -410,3 +410,128 @@ fn hash_is_stable() {
     assert_eq!(rules().hash(), rules().hash());
     assert_eq!(rules().hash().len(), 64);
 }
+
+/// Manual exploration: `FINDINGS_EXPLORE=path cargo test --lib explore -- --ignored --nocapture`
+/// prints each paragraph's themes, kind and back-reference, and the time taken.
+#[test]
+#[ignore]
+fn explore() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let t0 = std::time::Instant::now();
+    let rs = rules();
+    eprintln!("load: {:?}", t0.elapsed());
+    let text = std::fs::read_to_string(path).unwrap();
+    let paras: Vec<String> = text
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| p.split(' ').count() >= 8)
+        .collect();
+    let t1 = std::time::Instant::now();
+    let mut n = 0;
+    for p in &paras {
+        let tags = rs.themes(p);
+        let _ = rs.kind_for_text(p);
+        let _ = rs.back_reference(p);
+        n += tags.len();
+    }
+    let el = t1.elapsed();
+    let bytes: usize = paras.iter().map(|p| p.len()).sum();
+    eprintln!(
+        "{} paras, {} bytes, {} tags in {:?}",
+        paras.len(),
+        bytes,
+        n,
+        el
+    );
+    for p in &paras {
+        let tags = rs.themes(p);
+        let th: Vec<String> = tags
+            .iter()
+            .map(|t| format!("{}<{}>", t.target, &p[t.span[0]..t.span[1]]))
+            .collect();
+        let k = rs.kind_for_text(p).map(|(k, _, _)| k.to_string());
+        let b = rs.back_reference(p);
+        println!("---\n{}\n  => {:?} {:?} {:?}", p, th, k, b);
+    }
+}
+
+#[test]
+#[ignore]
+fn profile_scan() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let rs = rules();
+    let text = std::fs::read_to_string(path).unwrap();
+    let paras: Vec<String> = text
+        .split('\n')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let bytes: usize = paras.iter().map(|p| p.len()).sum();
+    let ss = &rs.sets[Scope::Text.index()];
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for p in &paras {
+        n += ss.set.matches(p).into_iter().count();
+    }
+    eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
+    let t = std::time::Instant::now();
+    for p in &paras {
+        n += rs.scan_uncached(Scope::Text, p).len();
+    }
+    eprintln!("scan: {:?} ({n})", t.elapsed());
+    // Slowest single rules.
+    let mut times: Vec<(std::time::Duration, &str)> = rs
+        .rules()
+        .iter()
+        .map(|r| {
+            let t = std::time::Instant::now();
+            for p in &paras {
+                let _ = r.find(p);
+            }
+            (t.elapsed(), r.id.as_str())
+        })
+        .collect();
+    times.sort();
+    for (d, id) in times.iter().rev().take(8) {
+        eprintln!("{d:?} {id}");
+    }
+}
+
+/// Manual precision check: `FINDINGS_EVAL=file.tsv` (text TAB themes,comma,separated).
+#[test]
+#[ignore]
+fn eval_tsv() {
+    let Ok(path) = std::env::var("FINDINGS_EVAL") else {
+        return;
+    };
+    let rs = rules();
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let Some((text, want)) = line.split_once('\t') else {
+            continue;
+        };
+        let want: HashSet<&str> = want.split(',').filter(|s| !s.is_empty()).collect();
+        let got = rs.theme_names(text);
+        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        let missing: Vec<_> = want.difference(&got).collect();
+        tp += got.intersection(&want).count();
+        fp += extra.len();
+        fnn += missing.len();
+        if !extra.is_empty() || !missing.is_empty() {
+            let tags: Vec<String> = rs
+                .themes(text)
+                .iter()
+                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
+                .collect();
+            println!("{text}\n   +{extra:?} -{missing:?} {tags:?}");
+        }
+    }
+    let p = tp as f64 / (tp + fp) as f64;
+    let r = tp as f64 / (tp + fnn) as f64;
+    println!("P {p:.3} R {r:.3} F1 {:.3}", 2.0 * p * r / (p + r));
+}
