@@ -60,6 +60,10 @@ pub struct Body {
     /// Short forms matched case-sensitively in text (`GMP`, `the Met`, `Lancs`).
     #[serde(default)]
     pub exact: Vec<String>,
+    /// Short forms accepted by [`Bodies::resolve`] only: too ambiguous in
+    /// running text ("Central Beds Council", "Notts County", "North Herts").
+    #[serde(default)]
+    pub short: Vec<String>,
     /// Words that, right after a match, mean it is not this body ("Office"
     /// after "the Met").
     #[serde(default)]
@@ -175,6 +179,18 @@ impl Bodies {
                 }
                 by_name.insert(key, i);
                 exact_names.push(n.clone());
+            }
+            for n in &b.short {
+                let key = normalise(n);
+                if let Some(&j) = by_name.get(&key)
+                    && j != i
+                {
+                    return Err(BodiesError(format!(
+                        "`{n}` names both {} and {}",
+                        bodies[j].canonical, b.canonical
+                    )));
+                }
+                by_name.insert(key, i);
             }
         }
         // Places: police forces claim a shared place first.
@@ -441,6 +457,8 @@ mod tests {
             ["Metropolitan Police Service"]
         );
         assert!(names(&b, "hospital beds and gmp").is_empty());
+        assert!(names(&b, "Central Beds Council and Notts County").is_empty());
+        assert_eq!(names(&b, "Herts Police"), ["Hertfordshire Constabulary"]);
         assert!(names(&b, "Greater Manchester Combined Authority").is_empty());
     }
 
@@ -462,6 +480,9 @@ mod tests {
         );
         assert_eq!(r("london fire brigade"), Some("London Fire Brigade"));
         assert_eq!(r("Leeds"), Some("Leeds City Council"));
+        assert_eq!(r("notts"), Some("Nottinghamshire Police"));
+        assert_eq!(r("D&C"), Some("Devon and Cornwall Police"));
+        assert_eq!(r("heddlu gwent"), Some("Gwent Police"));
         assert_eq!(
             b.suggest("Grater Manchester Polce"),
             Some("Greater Manchester Police")

@@ -535,3 +535,42 @@ fn eval_tsv() {
     let r = tp as f64 / (tp + fnn) as f64;
     println!("P {p:.3} R {r:.3} F1 {:.3}", 2.0 * p * r / (p + r));
 }
+
+/// Manual check of cover questions over a folder of text files:
+/// `FINDINGS_COVERS=dir`.
+#[test]
+#[ignore]
+fn covers() {
+    let Ok(dir) = std::env::var("FINDINGS_COVERS") else {
+        return;
+    };
+    let rs = rules();
+    let bodies = Bodies::builtin();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        let cover: String = text.chars().take(1500).collect();
+        let b: Vec<String> = bodies
+            .find_all(&cover)
+            .iter()
+            .map(|m| format!("{}<{}>", m.canonical, &cover[m.span[0]..m.span[1]]))
+            .collect();
+        let all: Vec<String> = bodies
+            .find_all(&text)
+            .iter()
+            .map(|m| format!("{}<{}>", m.canonical, &text[m.span[0]..m.span[1]]))
+            .collect();
+        println!(
+            "{}\n  type {:?} publisher {:?}\n  cover bodies {:?}\n  all bodies {:?}",
+            p.display(),
+            rs.report_type(&cover),
+            rs.publisher(&cover, None),
+            b,
+            &all[..all.len().min(12)]
+        );
+    }
+}
