@@ -1,1 +1,585 @@
 //! Rules as data: loads `patterns/*.toml`, validates, compiles and applies them.
+//!
+//! Takes rule files (embedded built-ins plus an optional user folder) and gives
+//! a [`RuleSet`] that answers "which rules fire on this text" cheaply: one
+//! [`regex::RegexSet`] per [`Scope`] finds the rules that fire, then only those
+//! rules' own regexes run to find the span. On top of [`RuleSet::scan`] sit the
+//! questions the segmenter asks: themes, kind of a heading or sentence, grade,
+//! back-reference, report type and publisher. The registry of inspected bodies
+//! (forces, fire services, local authorities) is in [`bodies`].
+//!
+//! It does not split text into statements or decide which scope a piece of text
+//! is: that is the segmenter's job.
+
+pub mod bodies;
+pub mod check;
+pub mod rule;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use regex::{RegexSet, RegexSetBuilder};
+use sha2::{Digest, Sha256};
+
+use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
+
+pub use bodies::{Bodies, Body, BodyMatch};
+pub use check::{CheckFailure, CheckReport};
+pub use rule::{Examples, RawRule, Rule, RuleStatus, Scope, Target};
+
+/// Every theme id, in display order. A rule's `theme:<id>` target must be one
+/// of these.
+pub const THEME_IDS: &[&str] = &[
+    "child_sexual_exploitation",
+    "child_protection",
+    "missing_children",
+    "child_criminal_exploitation",
+    "online_child_abuse",
+    "domestic_abuse",
+    "violence_against_women_and_girls",
+    "stalking_harassment",
+    "risk_assessment",
+    "supervision",
+    "training",
+    "information_sharing",
+    "victim_support",
+    "early_intervention",
+    "children_as_offenders",
+    "specialist_units",
+    "crime_recording",
+    "investigation_quality",
+    "leadership_culture",
+    "call_handling",
+    "custody",
+    "vetting_professional_standards",
+    "neighbourhood_policing",
+    "offender_management",
+    "workforce_wellbeing",
+    "use_of_resources",
+    "stop_search_use_of_force",
+    "fire_prevention_protection",
+    "fire_response",
+];
+
+/// The built-in rule files, embedded so the binary works from any directory.
+/// A test asserts that every `patterns/*.toml` (other than `bodies.toml`, which
+/// [`bodies`] embeds) is listed here.
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
+    ("themes.toml", include_str!("../../patterns/themes.toml")),
+    ("kinds.toml", include_str!("../../patterns/kinds.toml")),
+    ("grades.toml", include_str!("../../patterns/grades.toml")),
+    (
+        "backrefs.toml",
+        include_str!("../../patterns/backrefs.toml"),
+    ),
+    (
+        "report_types.toml",
+        include_str!("../../patterns/report_types.toml"),
+    ),
+    (
+        "publishers.toml",
+        include_str!("../../patterns/publishers.toml"),
+    ),
+];
+
+/// Summed theme weight at which a theme is given.
+pub const THEME_THRESHOLD: f32 = 1.0;
+
+/// A problem with a rule file; always names the file, and the rule when there
+/// is one.
+#[derive(Debug, thiserror::Error)]
+pub enum PatternError {
+    /// The file or folder could not be read.
+    #[error("{file}: {source}")]
+    Io {
+        /// File or folder.
+        file: String,
+        /// The io error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or not in the rule-file shape.
+    #[error("{file}: line {line}: {message}")]
+    Toml {
+        /// File.
+        file: String,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A pattern or negative does not compile.
+    #[error("{file}: rule {rule}: bad regex `{pattern}`: {message}")]
+    Regex {
+        /// File.
+        file: String,
+        /// Rule id.
+        rule: String,
+        /// The pattern.
+        pattern: String,
+        /// The regex error.
+        message: String,
+    },
+    /// Two rules of one file share an id.
+    #[error("{file}: rule {rule}: duplicate id (ids are unique and never reused)")]
+    DuplicateId {
+        /// File.
+        file: String,
+        /// Rule id.
+        rule: String,
+    },
+    /// The target names an unknown family, theme, kind, grade, ...
+    #[error("{file}: rule {rule}: {message}")]
+    UnknownTarget {
+        /// File.
+        file: String,
+        /// Rule id.
+        rule: String,
+        /// What is unknown.
+        message: String,
+    },
+    /// The rule lacks a `match` or a `no_match` example.
+    #[error("{file}: rule {rule}: needs at least one `match` and one `no_match` example")]
+    MissingExamples {
+        /// File.
+        file: String,
+        /// Rule id.
+        rule: String,
+    },
+    /// Anything else wrong with one rule (id form, name, scope, weight, ...).
+    #[error("{file}: rule {rule}: {message}")]
+    Invalid {
+        /// File.
+        file: String,
+        /// Rule id.
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One rule firing on a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleMatch<'a> {
+    /// The rule's id.
+    pub rule: &'a str,
+    /// What it means.
+    pub target: &'a Target,
+    /// Byte offsets of the (earliest) match.
+    pub span: [usize; 2],
+    /// The `year` capture group, when the pattern has one and it matched.
+    pub year: Option<i32>,
+    /// The rule's weight.
+    pub weight: f32,
+    /// The rule's priority.
+    pub priority: i32,
+    /// Index of the rule in [`RuleSet::rules`].
+    pub index: usize,
+}
+
+/// One scope's compiled matcher.
+#[derive(Debug, Clone)]
+struct ScopeSet {
+    set: RegexSet,
+    /// For each pattern of `set`: (rule index, pattern index within the rule).
+    owners: Vec<(usize, usize)>,
+}
+
+/// The loaded, compiled rules.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    sets: Vec<ScopeSet>,
+    hash: String,
+    /// Identifies this set (and its clones) in the per-thread scan memo.
+    memo_id: u64,
+}
+
+/// Per-thread memo of the last scan: the segmenter asks several questions
+/// (themes, kind, grade, back-reference) of the same text in a row, and each
+/// is answered from one scan.
+struct Memo {
+    memo_id: u64,
+    scope: Scope,
+    text: String,
+    hits: Vec<(usize, [usize; 2], Option<i32>)>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
+}
+
+static NEXT_MEMO_ID: AtomicU64 = AtomicU64::new(1);
+
+impl RuleSet {
+    /// The built-in rules only.
+    pub fn builtin() -> Result<RuleSet, PatternError> {
+        RuleSet::load(None)
+    }
+
+    /// The built-in rules plus the `*.toml` files of `extra` (sorted by name;
+    /// `bodies.toml` there is skipped). A user rule with the id of a built-in
+    /// replaces it; other user rules are added.
+    pub fn load(extra: Option<&Path>) -> Result<RuleSet, PatternError> {
+        let mut sources: Vec<(String, String)> = BUILTIN_RULE_FILES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let builtin_count = sources.len();
+        if let Some(dir) = extra {
+            sources.extend(read_folder(dir)?);
+        }
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for (i, (file, text)) in sources.iter().enumerate() {
+            let parsed = parse_file(file, text)?;
+            for rule in parsed {
+                match by_id.get(&rule.id) {
+                    Some(&at) if i >= builtin_count && rules[at].file != *file => {
+                        // A user rule overriding an earlier one (built-in or
+                        // from another user file).
+                        rules[at] = rule;
+                    }
+                    Some(_) => {
+                        return Err(PatternError::DuplicateId {
+                            file: file.clone(),
+                            rule: rule.id,
+                        });
+                    }
+                    None => {
+                        by_id.insert(rule.id.clone(), rules.len());
+                        rules.push(rule);
+                    }
+                }
+            }
+        }
+        let mut h = Sha256::new();
+        for (file, text) in &sources {
+            h.update(file.as_bytes());
+            h.update([0]);
+            h.update(text.as_bytes());
+            h.update([0]);
+        }
+        let hash = base16ct::lower::encode_string(&h.finalize());
+        RuleSet::from_rules(rules, hash)
+    }
+
+    /// Build from already-validated rules (used by `load` and by tests).
+    pub fn from_rules(rules: Vec<Rule>, hash: String) -> Result<RuleSet, PatternError> {
+        let mut sets = Vec::new();
+        for scope in Scope::ALL {
+            let mut patterns = Vec::new();
+            let mut owners = Vec::new();
+            for (ri, r) in rules.iter().enumerate() {
+                if r.scope != scope || r.status == RuleStatus::Deprecated {
+                    continue;
+                }
+                for (pi, p) in r.patterns.iter().enumerate() {
+                    patterns.push(rule::prepare(p));
+                    owners.push((ri, pi));
+                }
+            }
+            let set = RegexSetBuilder::new(&patterns)
+                .case_insensitive(true)
+                .size_limit(256 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|e| PatternError::Invalid {
+                    file: "(all)".into(),
+                    rule: format!("(scope {scope})"),
+                    message: format!("cannot build the pattern set: {e}"),
+                })?;
+            sets.push(ScopeSet { set, owners });
+        }
+        Ok(RuleSet {
+            rules,
+            sets,
+            hash,
+            memo_id: NEXT_MEMO_ID.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// Every rule, built-ins first in file order, then user additions.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The canonical theme ids.
+    pub fn theme_ids(&self) -> Vec<String> {
+        THEME_IDS.iter().map(|t| t.to_string()).collect()
+    }
+
+    /// The statement kinds.
+    pub fn kinds(&self) -> &'static [Kind] {
+        &Kind::ALL
+    }
+
+    /// sha256 (hex) of the rule files' names and texts, in load order: changes
+    /// whenever any rule changes. For the run manifest.
+    pub fn hash(&self) -> String {
+        self.hash.clone()
+    }
+
+    /// Every non-deprecated rule of `scope` that fires on `text`, ordered by
+    /// match start, then rule order.
+    pub fn scan(&self, scope: Scope, text: &str) -> Vec<RuleMatch<'_>> {
+        let cached = MEMO.with(|m| {
+            m.borrow().as_ref().and_then(|m| {
+                (m.memo_id == self.memo_id && m.scope == scope && m.text == text)
+                    .then(|| m.hits.clone())
+            })
+        });
+        let hits = match cached {
+            Some(h) => h,
+            None => {
+                let h = self.scan_uncached(scope, text);
+                MEMO.with(|m| {
+                    *m.borrow_mut() = Some(Memo {
+                        memo_id: self.memo_id,
+                        scope,
+                        text: text.to_string(),
+                        hits: h.clone(),
+                    })
+                });
+                h
+            }
+        };
+        hits.into_iter()
+            .map(|(ri, span, year)| {
+                let r = &self.rules[ri];
+                RuleMatch {
+                    rule: &r.id,
+                    target: &r.target,
+                    span,
+                    year,
+                    weight: r.weight,
+                    priority: r.priority,
+                    index: ri,
+                }
+            })
+            .collect()
+    }
+
+    /// Rule index, span and year of every firing rule, in output order.
+    fn scan_uncached(&self, scope: Scope, text: &str) -> Vec<(usize, [usize; 2], Option<i32>)> {
+        let ss = &self.sets[scope.index()];
+        let mut fired: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in ss.set.matches(text).into_iter() {
+            let (ri, pi) = ss.owners[i];
+            fired.entry(ri).or_default().push(pi);
+        }
+        let mut out = Vec::with_capacity(fired.len());
+        for (ri, pis) in fired {
+            if let Some((span, year)) = self.rules[ri].find_among(text, pis.into_iter()) {
+                out.push((ri, span, year));
+            }
+        }
+        out.sort_by_key(|&(ri, span, _)| (span[0], ri));
+        out
+    }
+
+    /// Theme tags of a statement text: a theme is given when the summed weight
+    /// of its firing rules reaches [`THEME_THRESHOLD`]; then every firing rule
+    /// of that theme gives one tag. Sorted.
+    pub fn themes(&self, text: &str) -> Vec<Tag> {
+        let matches = self.scan(Scope::Text, text);
+        let mut sums: HashMap<&str, f32> = HashMap::new();
+        for m in &matches {
+            if let Target::Theme(t) = m.target {
+                *sums.entry(t.as_str()).or_default() += m.weight;
+            }
+        }
+        let mut tags: Vec<Tag> = matches
+            .iter()
+            .filter_map(|m| match m.target {
+                Target::Theme(t) if sums[t.as_str()] >= THEME_THRESHOLD - 1e-4 => Some(Tag {
+                    target: t.clone(),
+                    rule: m.rule.to_string(),
+                    span: m.span,
+                }),
+                _ => None,
+            })
+            .collect();
+        tags.sort();
+        tags
+    }
+
+    /// The theme ids given to `text` (sorted, unique).
+    pub fn theme_names(&self, text: &str) -> Vec<String> {
+        let mut v: Vec<String> = self.themes(text).into_iter().map(|t| t.target).collect();
+        v.dedup();
+        v
+    }
+
+    /// The kind a section heading announces.
+    pub fn kind_for_heading(&self, heading: &str) -> Option<(Kind, String)> {
+        self.best(Scope::Heading, heading, |t| match t {
+            Target::Kind(k) => Some(*k),
+            _ => None,
+        })
+        .map(|(k, m)| (k, m.rule.to_string()))
+    }
+
+    /// The kind a statement's own wording signals, with the matched span.
+    pub fn kind_for_text(&self, text: &str) -> Option<(Kind, String, [usize; 2])> {
+        self.best(Scope::Text, text, |t| match t {
+            Target::Kind(k) => Some(*k),
+            _ => None,
+        })
+        .map(|(k, m)| (k, m.rule.to_string(), m.span))
+    }
+
+    /// The grade stated in `text`. The most specific rule wins (by priority,
+    /// so "requires improvement to be good" is requires_improvement, not good),
+    /// then the earliest, then the longest match.
+    pub fn grade(&self, text: &str) -> Option<(Grade, String)> {
+        self.best(Scope::Text, text, |t| match t {
+            Target::Grade(g) => Some(*g),
+            _ => None,
+        })
+        .map(|(g, m)| (g, m.rule.to_string()))
+    }
+
+    /// An explicit reference back to an earlier report or inspection, with the
+    /// year (when stated) and the status (when stated). A status alone ("this
+    /// recommendation has not been met") also counts as a back-reference.
+    pub fn back_reference(&self, text: &str) -> Option<BackReference> {
+        let matches = self.scan(Scope::Text, text);
+        let backref = pick(
+            matches
+                .iter()
+                .filter(|m| matches!(m.target, Target::BackRef))
+                .map(|m| ((), m)),
+        );
+        let status = pick(matches.iter().filter_map(|m| match m.target {
+            Target::Status(s) => Some((*s, m)),
+            _ => None,
+        }));
+        let year = matches
+            .iter()
+            .filter(|m| matches!(m.target, Target::BackRef))
+            .find_map(|m| m.year);
+        let rule = match (&backref, &status) {
+            (Some((_, b)), _) => b.rule,
+            (None, Some((_, s))) => s.rule,
+            (None, None) => return None,
+        };
+        Some(BackReference {
+            year,
+            status: status.map(|(s, _)| s),
+            rule: rule.to_string(),
+        })
+    }
+
+    /// The report type the cover text signals.
+    pub fn report_type(&self, cover: &str) -> Option<(ReportType, String)> {
+        self.best(Scope::Cover, cover, |t| match t {
+            Target::ReportType(r) => Some(*r),
+            _ => None,
+        })
+        .map(|(r, m)| (r, m.rule.to_string()))
+    }
+
+    /// The publisher the cover text names. HMIC became HMICFRS in July 2017: a
+    /// cover that names HMIC in a document from 2018 on is HMICFRS's.
+    pub fn publisher(&self, cover: &str, year: Option<i32>) -> Option<(Publisher, String)> {
+        let (p, m) = self.best(Scope::Cover, cover, |t| match t {
+            Target::Publisher(p) => Some(*p),
+            _ => None,
+        })?;
+        let p = match (p, year) {
+            (Publisher::Hmic, Some(y)) if y >= 2018 => Publisher::Hmicfrs,
+            (p, _) => p,
+        };
+        Some((p, m.rule.to_string()))
+    }
+
+    /// The winning match of the rules whose target `select` accepts: highest
+    /// priority, then earliest start, then longest span, then rule order.
+    fn best<T>(
+        &self,
+        scope: Scope,
+        text: &str,
+        select: impl Fn(&Target) -> Option<T>,
+    ) -> Option<(T, RuleMatch<'_>)> {
+        let matches = self.scan(scope, text);
+        pick(
+            matches
+                .into_iter()
+                .filter_map(|m| select(m.target).map(|t| (t, m))),
+        )
+    }
+}
+
+/// Highest priority, then earliest start, then longest span, then rule order.
+fn pick<'a, T, M: std::borrow::Borrow<RuleMatch<'a>>>(
+    it: impl Iterator<Item = (T, M)>,
+) -> Option<(T, M)> {
+    it.min_by(|(_, a), (_, b)| {
+        let (a, b) = (a.borrow(), b.borrow());
+        b.priority
+            .cmp(&a.priority)
+            .then(a.span[0].cmp(&b.span[0]))
+            .then((b.span[1] - b.span[0]).cmp(&(a.span[1] - a.span[0])))
+            .then(a.index.cmp(&b.index))
+    })
+}
+
+fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, PatternError> {
+    let io = |e| PatternError::Io {
+        file: dir.display().to_string(),
+        source: e,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && p.file_name().is_some_and(|n| n != "bodies.toml")
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| PatternError::Io {
+                file: p.display().to_string(),
+                source: e,
+            })?;
+            Ok((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// Parse one rule file: validates every rule and rejects duplicate ids.
+pub fn parse_file(file: &str, text: &str) -> Result<Vec<Rule>, PatternError> {
+    let raw: rule::RawFile = toml::from_str(text).map_err(|e| PatternError::Toml {
+        file: file.to_string(),
+        line: e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(0),
+        message: e.message().to_string(),
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(raw.rule.len());
+    for r in raw.rule {
+        if !seen.insert(r.id.clone()) {
+            return Err(PatternError::DuplicateId {
+                file: file.to_string(),
+                rule: r.id,
+            });
+        }
+        out.push(Rule::from_raw(r, file)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,576 @@
+//! Registry meta-tests over the built-in rules, plus behaviour of the
+//! convenience questions.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
+
+fn rules() -> RuleSet {
+    RuleSet::builtin().expect("built-in rules load")
+}
+
+#[test]
+fn every_example_behaves() {
+    let report = rules().check();
+    assert!(report.is_ok(), "\n{report}");
+    assert!(report.examples > 2 * report.rules);
+}
+
+#[test]
+fn every_rule_file_is_embedded() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+    let listed: HashSet<&str> = BUILTIN_RULE_FILES.iter().map(|(n, _)| *n).collect();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".toml") && name != "bodies.toml" {
+            assert!(
+                listed.contains(name.as_str()),
+                "{name} is not in BUILTIN_RULE_FILES"
+            );
+        }
+    }
+    assert!(dir.join("bodies.toml").exists());
+}
+
+#[test]
+fn registry_invariants() {
+    let rs = rules();
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for r in rs.rules() {
+        assert!(ids.insert(r.id.clone()), "duplicate id {}", r.id);
+        assert!(
+            names.insert(r.name.clone()),
+            "duplicate name {} ({})",
+            r.name,
+            r.id
+        );
+        assert!(rule::is_kebab(&r.name), "{}: name {}", r.id, r.name);
+        // family.target.detail, and the family/target agree with the target.
+        let parts: Vec<&str> = r.id.split('.').collect();
+        assert!(parts.len() >= 3, "{}", r.id);
+        match &r.target {
+            Target::BackRef => assert_eq!(parts[0], "backref", "{}", r.id),
+            t => {
+                assert_eq!(parts[0], t.family(), "{}", r.id);
+                assert_eq!(parts[1], t.id(), "{}", r.id);
+            }
+        }
+        assert!(!r.description.trim().is_empty(), "{}", r.id);
+        assert!(!r.examples.matches.is_empty(), "{}", r.id);
+        assert!(!r.examples.no_match.is_empty(), "{}", r.id);
+        assert!(!r.name.contains("disallow") && !r.name.contains("banned"));
+        if r.status == RuleStatus::Deprecated {
+            assert!(
+                r.replaced_by.is_some(),
+                "{} deprecated without replaced_by",
+                r.id
+            );
+        }
+        // The `year` group is only used by back-reference rules.
+        for p in &r.patterns {
+            if p.contains("?<year>") {
+                assert_eq!(r.target, Target::BackRef, "{}", r.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_theme_and_kind_has_rules() {
+    let rs = rules();
+    for t in THEME_IDS {
+        assert!(
+            rs.rules()
+                .iter()
+                .any(|r| r.target == Target::Theme(t.to_string()) && r.weight >= 1.0),
+            "theme {t} has no full-weight rule"
+        );
+    }
+    for k in Kind::ALL {
+        if k == Kind::Finding {
+            continue;
+        }
+        for scope in [Scope::Heading, Scope::Text] {
+            assert!(
+                rs.rules()
+                    .iter()
+                    .any(|r| r.target == Target::Kind(k) && r.scope == scope),
+                "kind {k} has no {scope} rule"
+            );
+        }
+    }
+    for t in ReportType::ALL {
+        if t == ReportType::Other {
+            continue;
+        }
+        assert!(
+            rs.rules().iter().any(|r| r.target == Target::ReportType(t)),
+            "{t:?}"
+        );
+    }
+    for p in Publisher::ALL {
+        if p == Publisher::Other {
+            continue;
+        }
+        assert!(
+            rs.rules().iter().any(|r| r.target == Target::Publisher(p)),
+            "{p:?}"
+        );
+    }
+}
+
+#[test]
+fn scan_agrees_with_single_rules() {
+    // The RegexSet path must find exactly the rules that fire alone.
+    let rs = rules();
+    for r in rs.rules() {
+        for ex in r.examples.matches.iter().chain(&r.examples.no_match) {
+            for scope in Scope::ALL {
+                let via_set: Vec<&str> = rs.scan(scope, ex).iter().map(|m| m.rule).collect();
+                let alone: Vec<&str> = rs
+                    .rules()
+                    .iter()
+                    .filter(|x| {
+                        x.scope == scope
+                            && x.status != RuleStatus::Deprecated
+                            && x.find(ex).is_some()
+                    })
+                    .map(|x| x.id.as_str())
+                    .collect();
+                let mut a = via_set.clone();
+                let mut b = alone.clone();
+                a.sort();
+                b.sort();
+                assert_eq!(a, b, "scope {scope}, text {ex:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn themes_need_enough_weight() {
+    let rs = rules();
+    let t = rs.themes("The custody suite was clean.");
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].target, "custody");
+    assert_eq!(t[0].rule, "theme.custody.named");
+    let text = "The custody suite was clean.";
+    assert_eq!(&text[t[0].span[0]..t[0].span[1]], "custody");
+    // One weak cue is not enough; two are.
+    assert!(rs.theme_names("Officers spoke to the children.").is_empty());
+    assert_eq!(
+        rs.theme_names("Officers spoke to the children about safeguarding."),
+        ["child_protection"]
+    );
+    // Sorted, one tag per rule.
+    let tags = rs.themes("Registered sex offenders and domestic abuse victims");
+    let mut sorted = tags.clone();
+    sorted.sort();
+    assert_eq!(tags, sorted);
+}
+
+#[test]
+fn theme_precision_on_ordinary_sentences() {
+    let rs = rules();
+    for s in [
+        "Officers attended the scene promptly.",
+        "The report was published in March.",
+        "We visited the force in May 2022.",
+    ] {
+        assert!(rs.themes(s).is_empty(), "{s}: {:?}", rs.themes(s));
+    }
+    assert_eq!(
+        rs.theme_names("The force failed to record an estimated 80,100 crimes."),
+        ["crime_recording"]
+    );
+    assert_eq!(
+        rs.theme_names("Children who go missing from care are at risk of criminal exploitation and county lines."),
+        ["child_criminal_exploitation", "missing_children"]
+    );
+}
+
+#[test]
+fn kinds() {
+    let rs = rules();
+    let h = |s: &str| rs.kind_for_heading(s).map(|(k, _)| k);
+    assert_eq!(h("Areas for improvement"), Some(Kind::AreaForImprovement));
+    assert_eq!(h("Area for improvements"), Some(Kind::AreaForImprovement));
+    assert_eq!(
+        h("Causes of concern and recommendations"),
+        Some(Kind::CauseOfConcern)
+    );
+    assert_eq!(h("Summary of recommendations"), Some(Kind::Recommendation));
+    assert_eq!(h("Recommendations"), Some(Kind::Recommendation));
+    assert_eq!(h("Promising practice"), Some(Kind::InnovativePractice));
+    assert_eq!(h("Our judgements"), Some(Kind::GradedJudgement));
+    assert_eq!(h("What needs to improve"), Some(Kind::AreaForImprovement));
+    assert_eq!(h("Investigating crime"), None);
+    let t = |s: &str| rs.kind_for_text(s).map(|(k, _, _)| k);
+    assert_eq!(t("Recommendation 4"), Some(Kind::Recommendation));
+    assert_eq!(
+        t("Within six months, the force should improve its supervision."),
+        Some(Kind::Recommendation)
+    );
+    assert_eq!(
+        t("The force should improve its supervision."),
+        Some(Kind::AreaForImprovement)
+    );
+    assert_eq!(
+        t("We have identified a cause of concern about crime recording."),
+        Some(Kind::CauseOfConcern)
+    );
+    assert_eq!(t("Officers attended promptly."), None);
+    let (_, rule, span) = rs
+        .kind_for_text("HMIC recommends that the force should")
+        .unwrap();
+    assert_eq!(rule, "kind.recommendation.text");
+    assert_eq!(span, [0, 15]);
+}
+
+#[test]
+fn grades() {
+    let rs = rules();
+    let g = |s: &str| rs.grade(s).map(|(g, _)| g);
+    assert_eq!(
+        g("Requires improvement to be good"),
+        Some(Grade::RequiresImprovement)
+    );
+    assert_eq!(
+        g("Children who need help and protection Requires improvement to be good"),
+        Some(Grade::RequiresImprovement)
+    );
+    assert_eq!(g("Good"), Some(Grade::Good));
+    assert_eq!(g("Outstanding"), Some(Grade::Outstanding));
+    assert_eq!(g("Adequate"), Some(Grade::Adequate));
+    assert_eq!(g("Inadequate"), Some(Grade::Inadequate));
+    assert_eq!(
+        g("Investigating crime: inadequate"),
+        Some(Grade::Inadequate)
+    );
+    assert_eq!(g("Responding to the public"), None);
+}
+
+#[test]
+fn back_references() {
+    let rs = rules();
+    let b = rs
+        .back_reference("In our 2019 report, we recommended that the force improve.")
+        .unwrap();
+    assert_eq!(b.year, Some(2019));
+    assert_eq!(b.status, None);
+    assert_eq!(b.rule, "backref.report.year_stated");
+    let b = rs
+        .back_reference("Since our inspection in 2014, this recommendation has been partially met.")
+        .unwrap();
+    assert_eq!(b.year, Some(2014));
+    assert_eq!(b.status, Some(LinkStatus::PartiallyMet));
+    let b = rs
+        .back_reference(
+            "In 2017, we identified two areas for improvement. These have not been met.",
+        )
+        .unwrap();
+    assert_eq!((b.year, b.status), (Some(2017), Some(LinkStatus::NotMet)));
+    let b = rs
+        .back_reference("There are no longer such concerns.")
+        .unwrap();
+    assert_eq!((b.year, b.status), (None, Some(LinkStatus::Met)));
+    assert_eq!(b.rule, "status.met.phrase");
+    assert!(rs.back_reference("Officers attended promptly.").is_none());
+}
+
+#[test]
+fn report_types_and_publishers() {
+    let rs = rules();
+    let rt = |s: &str| rs.report_type(s).map(|(t, _)| t);
+    assert_eq!(
+        rt("Derbyshire – National child protection re-inspection"),
+        Some(ReportType::Revisit)
+    );
+    assert_eq!(
+        rt("Greater Manchester – National child protection inspection"),
+        Some(ReportType::ChildProtection)
+    );
+    assert_eq!(
+        rt(
+            "PEEL 2021/22 An inspection of Greater Manchester Police\nHM Inspectorate of Constabulary and Fire & Rescue Services"
+        ),
+        Some(ReportType::Peel)
+    );
+    assert_eq!(
+        rt("Fire and Rescue Service inspections 2018/19 Shropshire Fire and Rescue Service"),
+        Some(ReportType::FireAndRescue)
+    );
+    let p = |s: &str, y| rs.publisher(s, y).map(|(p, _)| p);
+    assert_eq!(p("© HMIC 2015", Some(2015)), Some(Publisher::Hmic));
+    assert_eq!(p("© HMIC 2018", Some(2018)), Some(Publisher::Hmicfrs));
+    assert_eq!(p("© HMICFRS 2022", None), Some(Publisher::Hmicfrs));
+    assert_eq!(
+        p("It is Ofsted’s expectation that", Some(2015)),
+        Some(Publisher::Ofsted)
+    );
+    assert_eq!(p("Nothing here", None), None);
+}
+
+#[test]
+fn user_rules_add_and_override() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        r#"
+[[rule]]
+id = "theme.custody.named"
+name = "police-custody"
+target = "theme:custody"
+scope = "text"
+description = "Overridden: only cells."
+patterns = ['\bcells\b']
+[rule.examples]
+match = ["The cells were dirty."]
+no_match = ["The custody suite was clean."]
+
+[[rule]]
+id = "theme.training.user_cue"
+name = "user-training-cue"
+target = "theme:training"
+scope = "text"
+description = "A user cue."
+patterns = ['\bcourse\b']
+[rule.examples]
+match = ["A course for officers."]
+no_match = ["Of course not."]
+negative = []
+"#,
+    )
+    .unwrap();
+    // `negative` after [rule.examples] belongs to the examples table: rejected.
+    let err = RuleSet::load(Some(dir.path())).unwrap_err();
+    assert!(err.to_string().contains("mine.toml"), "{err}");
+
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        r#"
+[[rule]]
+id = "theme.custody.named"
+name = "police-custody"
+target = "theme:custody"
+scope = "text"
+description = "Overridden: only cells."
+patterns = ['\bcells\b']
+[rule.examples]
+match = ["The cells were dirty."]
+no_match = ["The custody suite was clean."]
+"#,
+    )
+    .unwrap();
+    let base = rules();
+    let rs = RuleSet::load(Some(dir.path())).unwrap();
+    assert_eq!(rs.rules().len(), base.rules().len());
+    assert_ne!(rs.hash(), base.hash());
+    assert_eq!(rs.theme_names("The cells were dirty."), ["custody"]);
+    assert!(rs.theme_names("The custody suite was clean.").is_empty());
+    assert!(rs.check().is_ok(), "{}", rs.check());
+}
+
+#[test]
+fn errors_name_file_rule_and_problem() {
+    let bad = |body: &str| parse_file("x.toml", body).unwrap_err().to_string();
+    let rule = |extra: &str, pat: &str, target: &str| {
+        format!(
+            "[[rule]]\nid = \"theme.custody.x\"\nname = \"x-y\"\ntarget = \"{target}\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['{pat}']\n{extra}[rule.examples]\nmatch = [\"a\"]\nno_match = [\"b\"]\n"
+        )
+    };
+    let e = bad(&rule("", "(unclosed", "theme:custody"));
+    assert!(
+        e.contains("x.toml") && e.contains("theme.custody.x") && e.contains("bad regex"),
+        "{e}"
+    );
+    let e = bad(&rule("", "a", "theme:nonsense"));
+    assert!(e.contains("unknown theme"), "{e}");
+    let e = bad(&rule("", "a", "kind:nonsense"));
+    assert!(e.contains("unknown kind"), "{e}");
+    let two = format!(
+        "{}\n{}",
+        rule("", "a", "theme:custody"),
+        rule("", "b", "theme:custody")
+    );
+    let e = bad(&two);
+    assert!(e.contains("duplicate id"), "{e}");
+    let e = bad(
+        "[[rule]]\nid = \"theme.custody.x\"\nname = \"x\"\ntarget = \"theme:custody\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['a']\n",
+    );
+    assert!(e.contains("needs at least one"), "{e}");
+    let e = bad("[[rule]]\nid = 3\n");
+    assert!(e.contains("x.toml: line 2"), "{e}");
+}
+
+#[test]
+fn hash_is_stable() {
+    assert_eq!(rules().hash(), rules().hash());
+    assert_eq!(rules().hash().len(), 64);
+}
+
+/// Manual exploration: `FINDINGS_EXPLORE=path cargo test --lib explore -- --ignored --nocapture`
+/// prints each paragraph's themes, kind and back-reference, and the time taken.
+#[test]
+#[ignore]
+fn explore() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let t0 = std::time::Instant::now();
+    let rs = rules();
+    eprintln!("load: {:?}", t0.elapsed());
+    let text = std::fs::read_to_string(path).unwrap();
+    let paras: Vec<String> = text
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| p.split(' ').count() >= 8)
+        .collect();
+    let t1 = std::time::Instant::now();
+    let mut n = 0;
+    for p in &paras {
+        let tags = rs.themes(p);
+        let _ = rs.kind_for_text(p);
+        let _ = rs.back_reference(p);
+        n += tags.len();
+    }
+    let el = t1.elapsed();
+    let bytes: usize = paras.iter().map(|p| p.len()).sum();
+    eprintln!(
+        "{} paras, {} bytes, {} tags in {:?}",
+        paras.len(),
+        bytes,
+        n,
+        el
+    );
+    for p in &paras {
+        let tags = rs.themes(p);
+        let th: Vec<String> = tags
+            .iter()
+            .map(|t| format!("{}<{}>", t.target, &p[t.span[0]..t.span[1]]))
+            .collect();
+        let k = rs.kind_for_text(p).map(|(k, _, _)| k.to_string());
+        let b = rs.back_reference(p);
+        println!("---\n{}\n  => {:?} {:?} {:?}", p, th, k, b);
+    }
+}
+
+#[test]
+#[ignore]
+fn profile_scan() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let rs = rules();
+    let text = std::fs::read_to_string(path).unwrap();
+    let paras: Vec<String> = text
+        .split('\n')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let bytes: usize = paras.iter().map(|p| p.len()).sum();
+    let ss = &rs.sets[Scope::Text.index()];
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for p in &paras {
+        n += ss.set.matches(p).into_iter().count();
+    }
+    eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
+    let t = std::time::Instant::now();
+    for p in &paras {
+        n += rs.scan_uncached(Scope::Text, p).len();
+    }
+    eprintln!("scan: {:?} ({n})", t.elapsed());
+    // Slowest single rules.
+    let mut times: Vec<(std::time::Duration, &str)> = rs
+        .rules()
+        .iter()
+        .map(|r| {
+            let t = std::time::Instant::now();
+            for p in &paras {
+                let _ = r.find(p);
+            }
+            (t.elapsed(), r.id.as_str())
+        })
+        .collect();
+    times.sort();
+    for (d, id) in times.iter().rev().take(8) {
+        eprintln!("{d:?} {id}");
+    }
+}
+
+/// Manual precision check: `FINDINGS_EVAL=file.tsv` (text TAB themes,comma,separated).
+#[test]
+#[ignore]
+fn eval_tsv() {
+    let Ok(path) = std::env::var("FINDINGS_EVAL") else {
+        return;
+    };
+    let rs = rules();
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let Some((text, want)) = line.split_once('\t') else {
+            continue;
+        };
+        let want: HashSet<&str> = want.split(',').filter(|s| !s.is_empty()).collect();
+        let got = rs.theme_names(text);
+        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        let missing: Vec<_> = want.difference(&got).collect();
+        tp += got.intersection(&want).count();
+        fp += extra.len();
+        fnn += missing.len();
+        if !extra.is_empty() || !missing.is_empty() {
+            let tags: Vec<String> = rs
+                .themes(text)
+                .iter()
+                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
+                .collect();
+            println!("{text}\n   +{extra:?} -{missing:?} {tags:?}");
+        }
+    }
+    let p = tp as f64 / (tp + fp) as f64;
+    let r = tp as f64 / (tp + fnn) as f64;
+    println!("P {p:.3} R {r:.3} F1 {:.3}", 2.0 * p * r / (p + r));
+}
+
+/// Manual check of cover questions over a folder of text files:
+/// `FINDINGS_COVERS=dir`.
+#[test]
+#[ignore]
+fn covers() {
+    let Ok(dir) = std::env::var("FINDINGS_COVERS") else {
+        return;
+    };
+    let rs = rules();
+    let bodies = Bodies::builtin();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        let cover: String = text.chars().take(1500).collect();
+        let b: Vec<String> = bodies
+            .find_all(&cover)
+            .iter()
+            .map(|m| format!("{}<{}>", m.canonical, &cover[m.span[0]..m.span[1]]))
+            .collect();
+        let all: Vec<String> = bodies
+            .find_all(&text)
+            .iter()
+            .map(|m| format!("{}<{}>", m.canonical, &text[m.span[0]..m.span[1]]))
+            .collect();
+        println!(
+            "{}\n  type {:?} publisher {:?}\n  cover bodies {:?}\n  all bodies {:?}",
+            p.display(),
+            rs.report_type(&cover),
+            rs.publisher(&cover, None),
+            b,
+            &all[..all.len().min(12)]
+        );
+    }
+}
