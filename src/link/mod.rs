@@ -1,1 +1,440 @@
 //! Linking: statements of all reports → repeat links and chains.
+//!
+//! Takes the [`Report`]s and [`Statement`]s of a whole batch and returns
+//! [`Link`]s (a later statement → an earlier statement in another report that
+//! describes the same shortcoming) and [`Chain`]s (connected components over
+//! same-body links, read as timelines). It does not read or write files and
+//! does not change the statements; the caller sets `Statement::chain_id` from
+//! [`Linked::chain_of`].
+//!
+//! How:
+//! 1. every statement is put in canonical order: report publication date,
+//!    report id, statement id (statements of undated or unknown reports last;
+//!    they are never linked, since their order is unknown);
+//! 2. text → terms ([`text`]: stems, synonyms, phrases, stop and genre words);
+//! 3. terms → TF-IDF vectors over the whole batch ([`similarity`]);
+//! 4. candidates from per-body and global inverted indexes over salient terms,
+//!    bounded per query (sub-quadratic), then exact scoring:
+//!    `cosine + theme_bonus · jaccard(themes) + same_body_bonus` (clamped to 1,
+//!    rounded to 4 decimals);
+//! 5. explicit back-references ([`backref`]);
+//! 6. chains ([`chain`]).
+//!
+//! Output is deterministic: every tie is broken by ids, never by input order or
+//! thread scheduling, and all maps are ordered.
+
+mod backref;
+mod chain;
+pub mod similarity;
+pub mod text;
+
+use crate::model::{Chain, Kind, Link, LinkMethod, LinkStatus, Report, Statement};
+use rayon::prelude::*;
+use similarity::{Accumulator, Postings, SparseVec};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Tuning of linking. See [`LinkConfig::default`] for the chosen values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkConfig {
+    /// Minimum score of a same-body similarity link.
+    pub threshold: f32,
+    /// Minimum score of a cross-force similarity link (bodies differ or either
+    /// is unknown).
+    pub cross_force_threshold: f32,
+    /// Minimum score of an explicit back-reference link (body and year agree
+    /// already, so weaker textual evidence is enough).
+    pub explicit_threshold: f32,
+    /// At most this many links per statement (explicit links always kept).
+    pub max_candidates: usize,
+    /// Statements with fewer content terms are not linked by similarity.
+    pub min_content_words: usize,
+    /// Added to the cosine, times the Jaccard overlap of the themes.
+    pub theme_bonus: f32,
+    /// Added to the cosine when both statements are about the same body.
+    pub same_body_bonus: f32,
+    /// Salient terms per query used for same-body candidates.
+    pub query_terms: usize,
+    /// Salient terms per query used for cross-force candidates.
+    pub cross_query_terms: usize,
+    /// At most this many (most recent earlier) postings read per query term.
+    pub posting_window: usize,
+    /// Candidates per query (per group: same body, cross-force) scored exactly.
+    pub candidates_per_query: usize,
+}
+
+impl Default for LinkConfig {
+    /// Thresholds, calibrated on the unit-test paraphrases and the synthetic
+    /// benchmark (`scripts/bench-link`):
+    ///
+    /// * `threshold = 0.30`: unrelated statements of one force that share the
+    ///   genre's common words score 0.05–0.2 (plus the 0.05 body bonus);
+    ///   paraphrases of one shortcoming score 0.35–0.6.
+    /// * `cross_force_threshold = 0.55`: across forces the same standard AFI
+    ///   wording recurs in many reports, and topical neighbours are plentiful,
+    ///   so only near-repeats are linked.
+    /// * `explicit_threshold = 0.12`: enough to pick the referred-to statement
+    ///   within one report.
+    /// * `theme_bonus = 0.10`, `same_body_bonus = 0.05`: tie-breakers, never
+    ///   enough to link on their own.
+    /// * `max_candidates = 3`.
+    /// * candidate generation: 12 query terms (8 cross-force), window 256,
+    ///   24 candidates per group scored exactly.
+    fn default() -> Self {
+        LinkConfig {
+            threshold: 0.30,
+            cross_force_threshold: 0.55,
+            explicit_threshold: 0.12,
+            max_candidates: 3,
+            min_content_words: 6,
+            theme_bonus: 0.10,
+            same_body_bonus: 0.05,
+            query_terms: 12,
+            cross_query_terms: 8,
+            posting_window: 256,
+            candidates_per_query: 24,
+        }
+    }
+}
+
+/// What linking gives back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Linked {
+    /// Links, sorted by (from, to).
+    pub links: Vec<Link>,
+    /// Chains, sorted by id.
+    pub chains: Vec<Chain>,
+    /// Statement id → chain id, for statements in a chain.
+    pub chain_of: BTreeMap<String, String>,
+}
+
+/// Publication date as (year, month, day); day 0 when only `YYYY-MM` is known.
+pub(crate) type DateKey = (i32, u8, u8);
+
+/// Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Option<DateKey> {
+    let mut parts = s.trim().split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u8 = match parts.next() {
+        Some(p) => p.parse().ok()?,
+        None => 0,
+    };
+    let d: u8 = match parts.next() {
+        Some(p) => p.get(..2).unwrap_or(p).parse().ok()?,
+        None => 0,
+    };
+    Some((y, m, d))
+}
+
+/// A report as linking sees it; the table is sorted by (date, id), undated last.
+pub(crate) struct ReportInfo {
+    pub date: Option<DateKey>,
+    pub published: Option<String>,
+    /// Body id (index into the sorted body keys).
+    pub body: Option<u32>,
+    pub body_name: Option<String>,
+    /// Range of its statements in canonical order.
+    pub block: (usize, usize),
+}
+
+/// A statement as linking sees it.
+pub(crate) struct Item<'a> {
+    pub st: &'a Statement,
+    pub report: Option<usize>,
+    pub date: Option<DateKey>,
+    pub vec: SparseVec,
+    /// Linkable by similarity (kind, length, dated report).
+    pub eligible: bool,
+}
+
+/// A link under construction (indices in canonical order).
+#[derive(Debug, Clone)]
+pub(crate) struct Cand {
+    pub from: u32,
+    pub to: u32,
+    pub score: f32,
+    pub method: LinkMethod,
+    pub status: Option<LinkStatus>,
+    pub cross: bool,
+}
+
+fn body_of(r: &Report) -> Option<String> {
+    let b = r.body.clone().or_else(|| r.force.clone()).or_else(|| {
+        if r.forces.len() == 1 {
+            Some(r.forces[0].clone())
+        } else {
+            None
+        }
+    })?;
+    let b = b.trim().to_string();
+    (!b.is_empty()).then_some(b)
+}
+
+fn body_key(b: &str) -> String {
+    b.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Kinds that describe shortcomings, the only ones linked by similarity.
+fn is_shortcoming(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Finding | Kind::AreaForImprovement | Kind::Recommendation | Kind::CauseOfConcern
+    )
+}
+
+fn round4(x: f32) -> f32 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Score of a pair and whether it is cross-force.
+pub(crate) fn score(
+    a: &Item<'_>,
+    b: &Item<'_>,
+    reports: &[ReportInfo],
+    cfg: &LinkConfig,
+) -> (f32, bool) {
+    let ba = a.report.and_then(|r| reports[r].body);
+    let bb = b.report.and_then(|r| reports[r].body);
+    let same = ba.is_some() && ba == bb;
+    let mut s = similarity::cosine(&a.vec, &b.vec)
+        + cfg.theme_bonus * similarity::jaccard(&a.st.themes, &b.st.themes);
+    if same {
+        s += cfg.same_body_bonus;
+    }
+    (round4(s.clamp(0.0, 1.0)), !same)
+}
+
+/// Link the statements of a batch. See the module docs.
+pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> Linked {
+    // --- reports: sorted by (date, id), undated last; bodies by key.
+    let mut rep_order: Vec<&Report> = reports.iter().collect();
+    rep_order.sort_by(|a, b| {
+        let (da, db) = (
+            a.published.as_deref().and_then(parse_date),
+            b.published.as_deref().and_then(parse_date),
+        );
+        (da.is_none(), da, &a.id).cmp(&(db.is_none(), db, &b.id))
+    });
+    rep_order.dedup_by(|a, b| a.id == b.id);
+    let body_keys: BTreeSet<String> = rep_order
+        .iter()
+        .filter_map(|r| body_of(r).map(|b| body_key(&b)))
+        .collect();
+    let body_keys: Vec<String> = body_keys.into_iter().collect();
+    let mut rinfo: Vec<ReportInfo> = rep_order
+        .iter()
+        .map(|r| {
+            let name = body_of(r);
+            ReportInfo {
+                date: r.published.as_deref().and_then(parse_date),
+                published: r.published.clone(),
+                body: name
+                    .as_deref()
+                    .map(|b| body_keys.binary_search(&body_key(b)).unwrap_or(0) as u32),
+                body_name: name,
+                block: (0, 0),
+            }
+        })
+        .collect();
+    let rindex: BTreeMap<&str, usize> = rep_order
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+
+    // --- statements in canonical order.
+    let mut order: Vec<(usize, &Statement)> = statements
+        .iter()
+        .map(|s| {
+            (
+                rindex
+                    .get(s.report_id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                s,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| (a.0, &a.1.report_id, &a.1.id).cmp(&(b.0, &b.1.report_id, &b.1.id)));
+    let n = order.len();
+    for (i, &(r, _)) in order.iter().enumerate() {
+        if r != usize::MAX {
+            let blk = &mut rinfo[r].block;
+            if blk.1 == 0 {
+                blk.0 = i;
+            }
+            blk.1 = i + 1;
+        }
+    }
+
+    // --- text → terms → vectors.
+    let texts: Vec<&str> = order.iter().map(|(_, s)| s.text.as_str()).collect();
+    let lex = text::Lexicon::build(&texts);
+    let docs: Vec<Vec<u32>> = texts.par_iter().map(|t| lex.analyze(t)).collect();
+    let idf = similarity::idf(&docs, lex.terms.len());
+    let items: Vec<Item<'_>> = order
+        .par_iter()
+        .zip(docs.par_iter())
+        .map(|(&(r, st), terms)| {
+            let report = (r != usize::MAX).then_some(r);
+            let date = report.and_then(|r| rinfo[r].date);
+            Item {
+                st,
+                report,
+                date,
+                vec: similarity::tfidf(terms, &idf),
+                eligible: is_shortcoming(st.kind)
+                    && terms.len() >= cfg.min_content_words
+                    && date.is_some(),
+            }
+        })
+        .collect();
+    drop(docs);
+    let body_at = |i: usize| items[i].report.and_then(|r| rinfo[r].body);
+    let block_start = |i: usize| items[i].report.map(|r| rinfo[r].block.0).unwrap_or(i);
+
+    // --- inverted indexes (postings in canonical order).
+    let mut by_body: Vec<Vec<u32>> = vec![Vec::new(); body_keys.len()];
+    for (i, it) in items.iter().enumerate() {
+        if it.eligible
+            && let Some(b) = body_at(i)
+        {
+            by_body[b as usize].push(i as u32);
+        }
+    }
+    let body_post: Vec<Postings> = by_body
+        .par_iter()
+        .map(|idx| {
+            let mut p = Postings::default();
+            for &i in idx {
+                p.add(i, &items[i as usize].vec);
+            }
+            p
+        })
+        .collect();
+    let mut global = Postings::default();
+    for (i, it) in items.iter().enumerate() {
+        if it.eligible {
+            global.add(i as u32, &it.vec);
+        }
+    }
+
+    // --- similarity links, one query per eligible statement.
+    let sim: Vec<Vec<Cand>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || Accumulator::new(n),
+            |acc, i| {
+                let it = &items[i];
+                if !it.eligible {
+                    return Vec::new();
+                }
+                let limit = block_start(i) as u32;
+                let body = body_at(i);
+                let mut cands: Vec<u32> = Vec::new();
+                if let Some(b) = body {
+                    for (t, w) in similarity::top_terms(&it.vec, cfg.query_terms) {
+                        for &(j, wd) in body_post[b as usize].recent(t, limit, cfg.posting_window) {
+                            acc.add(j, w * wd);
+                        }
+                    }
+                    cands.extend(acc.drain_top(cfg.candidates_per_query, |_| true));
+                }
+                for (t, w) in similarity::top_terms(&it.vec, cfg.cross_query_terms) {
+                    for &(j, wd) in global.recent(t, limit, cfg.posting_window) {
+                        if body.is_none() || body_at(j as usize) != body {
+                            acc.add(j, w * wd);
+                        }
+                    }
+                }
+                cands.extend(acc.drain_top(cfg.candidates_per_query, |_| true));
+                let mut out: Vec<Cand> = cands
+                    .into_iter()
+                    .filter_map(|j| {
+                        let (s, cross) = score(it, &items[j as usize], &rinfo, cfg);
+                        let th = if cross {
+                            cfg.cross_force_threshold
+                        } else {
+                            cfg.threshold
+                        };
+                        (s >= th).then_some(Cand {
+                            from: i as u32,
+                            to: j,
+                            score: s,
+                            method: LinkMethod::Similarity,
+                            status: None,
+                            cross,
+                        })
+                    })
+                    .collect();
+                best_per_report(&mut out, &items);
+                out.truncate(cfg.max_candidates);
+                out
+            },
+        )
+        .collect();
+
+    // --- explicit back-references.
+    let mut body_reports: Vec<Vec<usize>> = vec![Vec::new(); body_keys.len()];
+    for (r, ri) in rinfo.iter().enumerate() {
+        if let (Some(b), Some(_)) = (ri.body, ri.date) {
+            body_reports[b as usize].push(r);
+        }
+    }
+    let explicit: Vec<Option<Cand>> = (0..n)
+        .into_par_iter()
+        .map(|i| backref::explicit_link(i, &items, &rinfo, &body_reports, cfg))
+        .collect();
+
+    // --- merge: explicit first, then similarity to other reports.
+    let mut cands: Vec<Cand> = Vec::new();
+    for (i, (mut s, e)) in sim.into_iter().zip(explicit).enumerate() {
+        if let Some(e) = e {
+            let er = items[e.to as usize].report;
+            s.retain(|c| items[c.to as usize].report != er);
+            s.truncate(cfg.max_candidates.saturating_sub(1));
+            cands.push(e);
+        }
+        debug_assert!(s.iter().all(|c| c.from as usize == i));
+        cands.extend(s);
+    }
+
+    let (chains, chain_of) = chain::build(&items, &rinfo, &cands);
+    let mut links: Vec<Link> = cands
+        .iter()
+        .map(|c| {
+            let (a, b) = (&items[c.from as usize], &items[c.to as usize]);
+            Link {
+                from: a.st.id.clone(),
+                to: b.st.id.clone(),
+                score: c.score,
+                method: c.method,
+                status: c.status,
+                cross_force: c.cross,
+                terms: similarity::shared(&a.vec, &b.vec)
+                    .into_iter()
+                    .take(5)
+                    .map(|(t, _)| lex.term(t).to_string())
+                    .collect(),
+            }
+        })
+        .collect();
+    links.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    Linked {
+        links,
+        chains,
+        chain_of,
+    }
+}
+
+/// Keep only the best link per target report, best first (ties by index).
+fn best_per_report(c: &mut Vec<Cand>, items: &[Item<'_>]) {
+    c.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.to.cmp(&b.to)));
+    let mut seen = BTreeSet::new();
+    c.retain(|x| seen.insert(items[x.to as usize].report));
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,63 @@
+//! Explicit back-references: "in our 2017 inspection we recommended …".
+//!
+//! Segmentation fills [`BackReference`](crate::model::BackReference) from its
+//! rule files; here we find *what* is referred to. The target is a report of
+//! the same body published earlier (or the same day, ordered by report id) in
+//! the stated year, or, with no year, the latest earlier report of that body.
+//! Within it the best statement by the ordinary score wins if it reaches the
+//! (lower) `explicit_threshold`: body and year already agree, so weaker
+//! textual evidence is enough. The stated status is copied onto the link.
+
+use super::{Cand, Item, LinkConfig, ReportInfo, score};
+use crate::model::{Kind, LinkMethod};
+
+/// The explicit link of statement `i`, if it has a back-reference and a
+/// matching earlier statement.
+pub(crate) fn explicit_link(
+    i: usize,
+    items: &[Item<'_>],
+    reports: &[ReportInfo],
+    body_reports: &[Vec<usize>],
+    cfg: &LinkConfig,
+) -> Option<Cand> {
+    let it = &items[i];
+    let br = it.st.back_reference.as_ref()?;
+    let own = it.report?;
+    let body = reports[own].body?;
+    reports[own].date?;
+    // Reports of the body strictly before the own report in (date, id) order;
+    // `body_reports` is sorted in that order and reports are indexed in it.
+    let earlier: Vec<usize> = body_reports[body as usize]
+        .iter()
+        .copied()
+        .filter(|&r| r < own)
+        .collect();
+    let targets: Vec<usize> = match br.year {
+        Some(y) => earlier
+            .into_iter()
+            .filter(|&r| reports[r].date.map(|d| d.0) == Some(y))
+            .collect(),
+        None => earlier.last().copied().into_iter().collect(),
+    };
+    let mut best: Option<(f32, usize)> = None;
+    for r in targets {
+        let (s, e) = reports[r].block;
+        for (j, jt) in items.iter().enumerate().take(e).skip(s) {
+            if matches!(jt.st.kind, Kind::GradedJudgement | Kind::InnovativePractice) {
+                continue;
+            }
+            let (sc, _) = score(it, jt, reports, cfg);
+            if sc >= cfg.explicit_threshold && best.is_none_or(|(bs, _)| sc > bs) {
+                best = Some((sc, j));
+            }
+        }
+    }
+    best.map(|(sc, j)| Cand {
+        from: i as u32,
+        to: j as u32,
+        score: sc,
+        method: LinkMethod::ExplicitReference,
+        status: br.status,
+        cross: false,
+    })
+}

@@ -1,0 +1,123 @@
+//! Chains: connected components over same-body links, read as timelines.
+//!
+//! Cross-force links are kept as links but never merge chains: a chain is the
+//! history of one shortcoming at one body.
+
+use super::{Cand, Item, ReportInfo};
+use crate::model::{Chain, LinkStatus, ids};
+use std::collections::BTreeMap;
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let p = parent[parent[x as usize] as usize];
+        parent[x as usize] = p;
+        x = p;
+    }
+    x
+}
+
+/// Build chains from the links among `items` (indices are canonical order).
+pub(crate) fn build(
+    items: &[Item<'_>],
+    reports: &[ReportInfo],
+    links: &[Cand],
+) -> (Vec<Chain>, BTreeMap<String, String>) {
+    let n = items.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    for l in links.iter().filter(|l| !l.cross) {
+        let (a, b) = (find(&mut parent, l.from), find(&mut parent, l.to));
+        if a != b {
+            // Smaller index as root keeps the structure input-order independent.
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            parent[hi as usize] = lo;
+        }
+    }
+    let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for l in links.iter().filter(|l| !l.cross) {
+        for x in [l.from, l.to] {
+            let r = find(&mut parent, x);
+            groups.entry(r).or_default().push(x);
+        }
+    }
+    let mut group_links: BTreeMap<u32, Vec<&Cand>> = BTreeMap::new();
+    for l in links.iter().filter(|l| !l.cross) {
+        let r = find(&mut parent, l.from);
+        group_links.entry(r).or_default().push(l);
+    }
+
+    let mut chains = Vec::new();
+    let mut chain_of = BTreeMap::new();
+    for (root, mut members) in groups {
+        members.sort_unstable();
+        members.dedup();
+        // Publication order, ties by statement id.
+        members.sort_by(|&a, &b| {
+            let (ia, ib) = (&items[a as usize], &items[b as usize]);
+            ia.date.cmp(&ib.date).then_with(|| ia.st.id.cmp(&ib.st.id))
+        });
+        let mut report_ids: Vec<String> = Vec::new();
+        for &m in &members {
+            let rid = &items[m as usize].st.report_id;
+            if !report_ids.contains(rid) {
+                report_ids.push(rid.clone());
+            }
+        }
+        if members.len() < 2 || report_ids.len() < 2 {
+            continue;
+        }
+        let mut forces: Vec<String> = members
+            .iter()
+            .filter_map(|&m| {
+                items[m as usize]
+                    .report
+                    .and_then(|r| reports[r].body_name.clone())
+            })
+            .collect();
+        forces.sort();
+        forces.dedup();
+        let mut themes: Vec<String> = members
+            .iter()
+            .flat_map(|&m| items[m as usize].st.themes.iter().cloned())
+            .collect();
+        themes.sort();
+        themes.dedup();
+        let published = |m: u32| {
+            items[m as usize]
+                .report
+                .and_then(|r| reports[r].published.clone())
+        };
+        let latest_status: Option<LinkStatus> = group_links
+            .get(&root)
+            .into_iter()
+            .flatten()
+            .filter(|l| l.status.is_some())
+            .max_by(|a, b| {
+                let (fa, fb) = (&items[a.from as usize], &items[b.from as usize]);
+                fa.date
+                    .cmp(&fb.date)
+                    .then_with(|| fa.st.id.cmp(&fb.st.id))
+                    .then_with(|| items[a.to as usize].st.id.cmp(&items[b.to as usize].st.id))
+            })
+            .and_then(|l| l.status);
+        let first = members[0];
+        let id = ids::chain_id(&items[first as usize].st.id);
+        for &m in &members {
+            chain_of.insert(items[m as usize].st.id.clone(), id.clone());
+        }
+        chains.push(Chain {
+            id,
+            statements: members
+                .iter()
+                .map(|&m| items[m as usize].st.id.clone())
+                .collect(),
+            reports: report_ids,
+            forces,
+            themes,
+            first_seen: published(first),
+            last_seen: published(*members.last().unwrap_or(&first)),
+            latest_status,
+        });
+    }
+    chains.sort_by(|a, b| a.id.cmp(&b.id));
+    (chains, chain_of)
+}

@@ -1,0 +1,340 @@
+use super::*;
+use crate::model::{BackReference, MetadataSources, Publisher, ReportStatus, ReportType, Source};
+
+pub(super) fn report(id: &str, force: &str, published: &str) -> Report {
+    Report {
+        id: id.into(),
+        file: format!("{id}.pdf"),
+        files: vec![format!("{id}.pdf")],
+        sha256: String::new(),
+        title: id.into(),
+        force: (!force.is_empty()).then(|| force.to_string()),
+        forces: if force.is_empty() {
+            vec![]
+        } else {
+            vec![force.to_string()]
+        },
+        body: None,
+        body_type: None,
+        bodies: vec![],
+        publisher: Publisher::Hmicfrs,
+        published: Some(published.into()),
+        report_type: ReportType::Peel,
+        pages: 1,
+        producer: None,
+        status: ReportStatus::Ok,
+        warnings: vec![],
+        sources: MetadataSources {
+            title: Source::Cover,
+            force: Source::Cover,
+            publisher: Source::Cover,
+            published: Source::Cover,
+            report_type: Source::Cover,
+        },
+    }
+}
+
+pub(super) fn stmt(id: &str, report: &str, kind: Kind, themes: &[&str], text: &str) -> Statement {
+    Statement {
+        id: id.into(),
+        report_id: report.into(),
+        kind,
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        text: text.into(),
+        page: 1,
+        page_end: 1,
+        section: None,
+        number: None,
+        area: None,
+        grade: None,
+        deadline: None,
+        addressee: None,
+        parent: None,
+        rules: vec![],
+        tags: vec![],
+        back_reference: None,
+        char_start: 0,
+        char_end: 0,
+        chain_id: None,
+    }
+}
+
+/// Background statements so IDF behaves as in a real batch.
+fn filler(reports: &mut Vec<Report>, statements: &mut Vec<Statement>) {
+    let texts = [
+        "The force should improve how it records crimes reported by victims of rape so that crime data integrity is better.",
+        "Officers do not always complete a risk assessment for victims of domestic abuse at the first attendance.",
+        "The force needs to improve its vetting processes so that all staff are vetted to the right level before starting work.",
+        "Stop and search records show that officers do not always record the grounds for the search clearly.",
+        "The force should make sure that it has enough trained detectives to investigate complex crime.",
+        "Neighbourhood teams are often taken away from problem-solving work to cover response shifts.",
+        "The force should improve the wellbeing support it provides to its staff who handle traumatic cases.",
+        "Victims are not always given updates on their cases in line with the Victims' Code.",
+        "The force does not have enough capacity in its digital forensic unit, causing long delays to examine devices.",
+        "Registered sex offenders are not always visited by officers within the timescales set by national guidance.",
+    ];
+    for (y, f) in [
+        (2014, "Kent Police"),
+        (2015, "Essex Police"),
+        (2017, "Surrey Police"),
+    ] {
+        let rid = format!("r-fill-{y}");
+        reports.push(report(&rid, f, &format!("{y}-05")));
+        for (k, t) in texts.iter().enumerate() {
+            statements.push(stmt(
+                &format!("s-fill-{y}-{k}"),
+                &rid,
+                Kind::Finding,
+                &[],
+                t,
+            ));
+        }
+    }
+}
+
+fn paraphrase_batch() -> (Vec<Report>, Vec<Statement>) {
+    let mut reports = vec![
+        report("r-a2016", "Northshire Police", "2016-03"),
+        report("r-a2019", "Northshire Police", "2019-06"),
+        report("r-b2015", "Southshire Constabulary", "2015-09"),
+    ];
+    let mut statements = vec![
+        stmt(
+            "s-a16-sup",
+            "r-a2016",
+            Kind::AreaForImprovement,
+            &["supervision"],
+            "Supervisors do not consistently review investigation plans, so some investigations lack direction.",
+        ),
+        stmt(
+            "s-a16-call",
+            "r-a2016",
+            Kind::Finding,
+            &["call_handling"],
+            "Call handlers do not always use the structured triage process, so 999 callers wait too long for an answer.",
+        ),
+        stmt(
+            "s-a19-sup",
+            "r-a2019",
+            Kind::Finding,
+            &["supervision"],
+            "Supervisory oversight of investigations remains inconsistent; we found cases with no investigation plan reviewed by a sergeant.",
+        ),
+        stmt(
+            "s-a19-call",
+            "r-a2019",
+            Kind::AreaForImprovement,
+            &["call_handling"],
+            "The force should improve how quickly it answers emergency and non-emergency calls, as too many 101 calls are abandoned.",
+        ),
+        stmt(
+            "s-b15-sup",
+            "r-b2015",
+            Kind::AreaForImprovement,
+            &["supervision"],
+            "Supervisors do not review investigation plans consistently and investigations lack direction.",
+        ),
+    ];
+    filler(&mut reports, &mut statements);
+    (reports, statements)
+}
+
+fn find<'a>(l: &'a Linked, from: &str, to: &str) -> Option<&'a Link> {
+    l.links.iter().find(|x| x.from == from && x.to == to)
+}
+
+#[test]
+fn paraphrase_is_linked_same_force_and_decoys_are_not() {
+    let (reports, statements) = paraphrase_batch();
+    let out = link(&reports, &statements, &LinkConfig::default());
+    let l = find(&out, "s-a19-sup", "s-a16-sup").expect("paraphrase linked");
+    assert_eq!(l.method, LinkMethod::Similarity);
+    assert!(!l.cross_force);
+    assert!(l.score >= LinkConfig::default().threshold && l.score <= 1.0);
+    assert!(l.terms.contains(&"supervis".to_string()), "{:?}", l.terms);
+    assert!(
+        l.terms.contains(&"investigation_plan".to_string()),
+        "{:?}",
+        l.terms
+    );
+    // The other force's statement on the same theme: at most cross-force.
+    for l in out
+        .links
+        .iter()
+        .filter(|l| l.to == "s-b15-sup" || l.from == "s-b15-sup")
+    {
+        assert!(l.cross_force, "{l:?}");
+    }
+    // Another issue of the same force is not linked to supervision.
+    assert!(find(&out, "s-a19-call", "s-a16-sup").is_none());
+    assert!(find(&out, "s-a19-sup", "s-a16-call").is_none());
+    // One chain for the supervision statements, without the other force.
+    let c = &out.chains[out
+        .chains
+        .iter()
+        .position(|c| c.statements.contains(&"s-a19-sup".to_string()))
+        .expect("chain")];
+    assert_eq!(c.statements, ["s-a16-sup", "s-a19-sup"]);
+    assert_eq!(c.reports, ["r-a2016", "r-a2019"]);
+    assert_eq!(c.forces, ["Northshire Police"]);
+    assert_eq!(c.first_seen.as_deref(), Some("2016-03"));
+    assert_eq!(c.last_seen.as_deref(), Some("2019-06"));
+    assert_eq!(c.id, crate::model::ids::chain_id("s-a16-sup"));
+    assert_eq!(out.chain_of["s-a19-sup"], c.id);
+    assert!(!out.chain_of.contains_key("s-b15-sup"));
+}
+
+#[test]
+fn explicit_back_reference_links_to_the_stated_year_with_status() {
+    let mut reports = vec![
+        report("r-x2015", "Westshire Police", "2015-04"),
+        report("r-x2017", "Westshire Police", "2017-10"),
+        report("r-x2019", "Westshire Police", "2019-11"),
+    ];
+    let mut statements = vec![
+        stmt(
+            "s-x15",
+            "r-x2015",
+            Kind::Recommendation,
+            &["domestic_abuse"],
+            "The force should ensure that all domestic abuse risk assessments are reviewed by a supervisor within 24 hours.",
+        ),
+        stmt(
+            "s-x17",
+            "r-x2017",
+            Kind::Recommendation,
+            &["domestic_abuse"],
+            "Within six months the force should make sure domestic abuse risk assessments are reviewed by supervisors.",
+        ),
+        stmt(
+            "s-x17b",
+            "r-x2017",
+            Kind::AreaForImprovement,
+            &["vetting"],
+            "The force should improve its vetting of new recruits.",
+        ),
+    ];
+    let mut s = stmt(
+        "s-x19",
+        "r-x2019",
+        Kind::Finding,
+        &[],
+        "In 2017 we recommended that supervisors check risk assessments for domestic abuse promptly. This has not been met.",
+    );
+    s.back_reference = Some(BackReference {
+        year: Some(2017),
+        status: Some(LinkStatus::NotMet),
+        rule: "backref.year".into(),
+    });
+    statements.push(s);
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    let l = find(&out, "s-x19", "s-x17").expect("explicit link");
+    assert_eq!(l.method, LinkMethod::ExplicitReference);
+    assert_eq!(l.status, Some(LinkStatus::NotMet));
+    assert!(!l.cross_force);
+    // Only one link to the 2017 report, the explicit one.
+    assert_eq!(
+        out.links
+            .iter()
+            .filter(|l| l.from == "s-x19" && (l.to == "s-x17" || l.to == "s-x17b"))
+            .count(),
+        1
+    );
+    let cid = &out.chain_of["s-x19"];
+    let c = out.chains.iter().find(|c| &c.id == cid).unwrap();
+    assert_eq!(c.latest_status, Some(LinkStatus::NotMet));
+    assert!(c.statements.contains(&"s-x17".to_string()));
+}
+
+#[test]
+fn never_links_to_a_later_report_or_both_ways_on_ties() {
+    let mut reports = vec![
+        report("r-t1", "Eastshire Police", "2018-01"),
+        report("r-t2", "Eastshire Police", "2018-01"),
+        report("r-t3", "Eastshire Police", "2020-01"),
+    ];
+    let text = "Supervisors do not consistently review investigation plans, so some investigations lack direction and victims wait.";
+    let mut statements = vec![
+        stmt("s-t1", "r-t1", Kind::Finding, &[], text),
+        stmt("s-t2", "r-t2", Kind::Finding, &[], text),
+        stmt("s-t3", "r-t3", Kind::Finding, &[], text),
+    ];
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    let date = |sid: &str| {
+        let s = statements.iter().find(|s| s.id == sid).unwrap();
+        let r = reports.iter().find(|r| r.id == s.report_id).unwrap();
+        (r.published.clone().unwrap(), r.id.clone())
+    };
+    for l in &out.links {
+        assert!(date(&l.to) < date(&l.from), "{l:?}");
+    }
+    assert!(find(&out, "s-t2", "s-t1").is_some());
+    assert!(find(&out, "s-t1", "s-t2").is_none());
+    assert!(find(&out, "s-t3", "s-t1").is_some() && find(&out, "s-t3", "s-t2").is_some());
+    assert_eq!(out.chains.len(), 1);
+    assert_eq!(out.chains[0].statements, ["s-t1", "s-t2", "s-t3"]);
+}
+
+#[test]
+fn short_statements_and_graded_judgements_are_not_linked_by_similarity() {
+    let reports = vec![
+        report("r-g1", "Eastshire Police", "2018-01"),
+        report("r-g2", "Eastshire Police", "2020-01"),
+    ];
+    let statements = vec![
+        stmt("s-g1", "r-g1", Kind::Finding, &[], "Supervision is poor."),
+        stmt("s-g2", "r-g2", Kind::Finding, &[], "Supervision is poor."),
+        stmt(
+            "s-g3",
+            "r-g1",
+            Kind::GradedJudgement,
+            &[],
+            "The force requires improvement at investigating crime and protecting vulnerable people from harm.",
+        ),
+        stmt(
+            "s-g4",
+            "r-g2",
+            Kind::GradedJudgement,
+            &[],
+            "The force requires improvement at investigating crime and protecting vulnerable people from harm.",
+        ),
+    ];
+    let out = link(&reports, &statements, &LinkConfig::default());
+    assert!(out.links.is_empty(), "{:?}", out.links);
+    assert!(out.chains.is_empty());
+}
+
+#[test]
+fn deterministic_across_runs_input_order_and_threads() {
+    let (mut reports, mut statements) = paraphrase_batch();
+    let cfg = LinkConfig::default();
+    let a = link(&reports, &statements, &cfg);
+    let b = link(&reports, &statements, &cfg);
+    assert_eq!(a, b);
+    assert!(!a.links.is_empty());
+    // Shuffle (deterministic permutation) and reverse.
+    statements.reverse();
+    reports.reverse();
+    let n = statements.len();
+    for i in 0..n {
+        statements.swap(i, (i * 7 + 3) % n);
+    }
+    let c = link(&reports, &statements, &cfg);
+    assert_eq!(a, c);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let d = pool.install(|| link(&reports, &statements, &cfg));
+    assert_eq!(a, d);
+}
+
+#[test]
+fn dates_parse_with_and_without_day() {
+    assert_eq!(parse_date("2019-05"), Some((2019, 5, 0)));
+    assert_eq!(parse_date("2019-05-17"), Some((2019, 5, 17)));
+    assert!(parse_date("2019-05") < parse_date("2019-05-01"));
+    assert_eq!(parse_date("May 2019"), None);
+}
