@@ -326,10 +326,10 @@ pub(crate) fn sid_key(id: &str) -> u64 {
 /// else its inspected `body`.
 pub(crate) fn report_forces(report: &Report) -> Vec<&str> {
     let mut out: Vec<&str> = report.forces.iter().map(String::as_str).collect();
-    if out.is_empty() {
-        if let Some(f) = report.force.as_deref().or(report.body.as_deref()) {
-            out.push(f);
-        }
+    if out.is_empty()
+        && let Some(f) = report.force.as_deref().or(report.body.as_deref())
+    {
+        out.push(f);
     }
     out.retain(|f| !f.trim().is_empty());
     out.sort_unstable();
