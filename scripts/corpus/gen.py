@@ -83,8 +83,8 @@ def load(path):
             for it in g["items"]:
                 d = dict(it)
                 d.setdefault("k", "graded_judgement")
-                if "t" not in d:
-                    d["t"] = f"{d['area']} {GRADES[d['grade']]}"
+                if g.get("style", "table") == "table":
+                    d["t"] = f"{d['area']} {d.get('label', GRADES[d['grade']])}"
                     d["_table"] = True
                 rows.append(stmt(d))
             body.append(("grades", {"style": g.get("style", "table"), "rows": rows,
@@ -111,6 +111,8 @@ def load(path):
             body.append(("pagebreak", None))
         else:
             die(f"{rid}: unknown element {el}")
+    if doc.get("annex", True):
+        body += annex(doc)
     doc["_body"] = body
     doc["_stmts"] = stmts
     ids = [s["id"] for s in stmts]
@@ -119,6 +121,35 @@ def load(path):
     if doc["publisher"] not in PUBLISHERS or doc["report_type"] not in RTYPES:
         die(f"{rid}: bad publisher/report_type")
     return doc
+
+
+PUBNAME = {"hmic": "HMIC", "hmicfrs": "HMICFRS", "joint": "the inspectorates", "ofsted": "Ofsted"}
+
+GLOSSARY = [
+    ("Area for improvement", "A shortcoming that is less serious than a cause of concern. It is not tied to a deadline."),
+    ("Cause of concern", "A serious or critical shortcoming in practice, policy or performance, accompanied by one or more recommendations."),
+    ("Home Office Counting Rules", "The national rules that set out how and when reported crime is recorded."),
+    ("MASH", "Multi-agency safeguarding hub: police, council and health staff working together to assess referrals."),
+    ("Return home interview", "A conversation offered to a child by the local authority after the child has been missing."),
+    ("Strategy discussion", "A meeting or call between agencies to plan their response when a child may be at risk of significant harm."),
+    ("THRIVE", "A structured model for assessing threat, harm, risk, investigation, vulnerability and engagement."),
+]
+
+
+def annex(doc):
+    who = PUBNAME.get(doc["publisher"], "the inspectorate")
+    subj = doc.get("force") or doc.get("local_authority") or "the forces we visited"
+    year = str(doc["published"])[:4]
+    return [
+        ("pagebreak", None),
+        ("h", "Annex A – About the data"),
+        ("p", f"Data in this report comes from a range of sources, including data provided by {subj}, case files examined by inspectors, and interviews and focus groups held during fieldwork. Where we cite force data, we have taken reasonable steps to check it, but the data is the responsibility of the force that supplied it."),
+        ("p", f"Population figures are mid-year estimates published by the Office for National Statistics. Figures for spending are given in cash terms, rounded to the nearest £0.1m. Percentages may not add up to 100 because of rounding."),
+        ("p", f"Case files were selected at random from records created in the twelve months before fieldwork. Each file was examined by two inspectors working independently, and disagreements were settled by a third. This method is the same as the one {who} used in other inspections of this type during {year}."),
+        ("h", "Annex B – Glossary"),
+        ("table", {"head": ["Term", "Meaning"], "rows": [list(r) for r in GLOSSARY]}),
+        ("p", f"© {who} {year}. This is a fictional example document produced for software testing; the figures in it are invented."),
+    ]
 
 
 DISCLAIMER = ("This is a fictional example report written for software testing. "
@@ -148,7 +179,7 @@ def render_html(doc, toc_pages):
     st = doc.get("style", {})
     two = doc.get("two_column", False)
     font = st.get("font", "'Liberation Sans', Arial, sans-serif")
-    size = st.get("size", "10.5pt")
+    size = st.get("size", "11pt")
     accent = st.get("accent", "#2b2a6b")
     out = [f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <title>{e(doc['title'])}</title>
@@ -169,7 +200,8 @@ h2 {{ color: {accent}; font-size: 15pt; margin: 1.1em 0 0.4em; break-after: avoi
 h3 {{ color: {accent}; font-size: 11.5pt; margin: 0.9em 0 0.3em; break-after: avoid; }}
 p, li {{ text-align: justify; margin: 0 0 0.6em; }}
 p.lead {{ font-weight: bold; }}
-.body {{ {"column-count: 2; column-gap: 8mm;" if two else ""} }}
+.body {{ {"column-count: 2; column-gap: 12mm;" if two else ""} }}
+{".body p, .body li { text-align: left; }" if two else ""}
 table.data {{ border-collapse: collapse; width: 100%; margin: 0.6em 0 1em; break-inside: avoid; }}
 table.data th, table.data td {{ border: 1px solid #888; padding: 3px 5px; text-align: left; vertical-align: top; }}
 table.data th {{ background: #e6e6f0; }}
@@ -210,7 +242,7 @@ sup.fn {{ font-size: 70%; }}
             else:
                 out.append(f'<table class="data"><tr><th>{e(v["head"][0])}</th><th>{e(v["head"][1])}</th></tr>')
                 for r in v["rows"]:
-                    out.append(f"<tr><td>{e(r['area'])}</td><td>{e(GRADES[r['grade']])}</td></tr>")
+                    out.append(f"<tr><td>{e(r['area'])}</td><td>{e(r.get('label', GRADES[r['grade']]))}</td></tr>")
                 out.append("</table>")
         elif kind == "rectable":
             out.append('<table class="data"><tr><th>No.</th><th>Recommendation</th><th>Deadline</th></tr>')
@@ -223,7 +255,7 @@ sup.fn {{ font-size: 70%; }}
                 out.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>")
             out.append("</table>")
         elif kind == "pagebreak":
-            out.append('<div style="break-after: page"></div>')
+            out.append('</div><div style="break-after: page"></div><div class="body1">')
     if notes:
         out.append('<div class="notes"><p><b>Notes</b></p>' +
                    "".join(f"<p>{i+1}. {e(n)}</p>" for i, n in enumerate(notes)) + "</div>")
@@ -269,7 +301,7 @@ def render_fodt(doc, toc_pages):
     two = doc.get("two_column", False)
     st = doc.get("style", {})
     font = st.get("font", "Liberation Serif")
-    size = st.get("size", "11pt")
+    size = st.get("size", "11.5pt")
     accent = st.get("accent", "#1f4e79")
     cols = '<style:columns fo:column-count="2" fo:column-gap="0.7cm"/>' if two else ""
     hdr = x(doc["header"])
@@ -289,6 +321,7 @@ def render_fodt(doc, toc_pages):
 <style:style style:name="Body" style:family="paragraph"><style:paragraph-properties fo:text-align="justify" fo:margin-bottom="0.2cm" fo:line-height="125%"/></style:style>
 <style:style style:name="Lead" style:family="paragraph" style:parent-style-name="Body"><style:text-properties fo:font-weight="bold"/></style:style>
 <style:style style:name="H1" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.4cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always"/><style:text-properties style:font-name="Liberation Sans" fo:font-size="15pt" fo:font-weight="bold" fo:color="{accent}" fo:hyphenate="false"/></style:style>
+<style:style style:name="H1Break" style:family="paragraph" style:parent-style-name="H1"><style:paragraph-properties fo:break-before="page"/></style:style>
 <style:style style:name="H2" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.3cm" fo:margin-bottom="0.15cm" fo:keep-with-next="always"/><style:text-properties style:font-name="Liberation Sans" fo:font-size="12pt" fo:font-weight="bold" fo:color="{accent}" fo:hyphenate="false"/></style:style>
 <style:style style:name="CoverTitle" style:family="paragraph"><style:paragraph-properties fo:margin-top="4cm" fo:margin-bottom="1cm"/><style:text-properties style:font-name="Liberation Sans" fo:font-size="24pt" fo:font-weight="bold" fo:color="{accent}" fo:hyphenate="false"/></style:style>
 <style:style style:name="CoverLine" style:family="paragraph"><style:paragraph-properties fo:margin-bottom="0.4cm"/><style:text-properties fo:font-size="13pt" fo:hyphenate="false"/></style:style>
@@ -336,10 +369,15 @@ def render_fodt(doc, toc_pages):
     o.append(f'<text:p text:style-name="Disc">{x(DISCLAIMER)}</text:p>')
     first = [True]
 
+    brk = [False]
+
     def hstyle():
         if first[0]:
             first[0] = False
             return "PFirstBody"
+        if brk[0]:
+            brk[0] = False
+            return "H1Break"
         return "H1"
     if doc.get("contents"):
         o.append('<text:p text:style-name="PToc">Contents</text:p>')
@@ -397,13 +435,13 @@ def render_fodt(doc, toc_pages):
                 o.append('<text:list text:style-name="LBullet">' + "".join(
                     f'<text:list-item><text:p text:style-name="Body">{x(r["t"])}</text:p></text:list-item>' for r in v["rows"]) + "</text:list>")
             else:
-                o.append(table(v["head"], [[r["area"], GRADES[r["grade"]]] for r in v["rows"]], [2, 1]))
+                o.append(table(v["head"], [[r["area"], r.get("label", GRADES[r["grade"]])] for r in v["rows"]], [2, 1]))
         elif kind == "rectable":
             o.append(table(["No.", "Recommendation", "Deadline"], [[r["number"], r["t"], r.get("deadline_text", "")] for r in v], [1.2, 11, 4]))
         elif kind == "table":
             o.append(table(v["head"], v["rows"]))
         elif kind == "pagebreak":
-            pass
+            brk[0] = True
     o.append("</office:text></office:body></office:document>")
     return "\n".join(o).replace("<!--COLSTYLES-->", "\n".join(colstyles))
 
@@ -506,7 +544,7 @@ def render_groff(doc, toc_pages):
             else:
                 o += [".TS", "box tab(@);", "lb lb", "l l.", f"{g(v['head'][0])}@{g(v['head'][1])}", "_"]
                 for r in v["rows"]:
-                    o.append(f"T{{\n{gline(r['area'])}\nT}}@{GRADES[r['grade']]}")
+                    o.append(f"T{{\n{gline(r['area'])}\nT}}@{r.get('label', GRADES[r['grade']])}")
                 o += [".TE"]
         elif kind == "rectable":
             o += [".TS", "box tab(@);", "lb lb lb", "l lx l.", "No.@Recommendation@Deadline", "_"]
@@ -520,7 +558,7 @@ def render_groff(doc, toc_pages):
                 o.append("@".join(f"T{{\n{gline(str(c))}\nT}}" for c in row))
             o += [".TE"]
         elif kind == "pagebreak":
-            o += [".bp"]
+            o += [".1C" if two else ".bp"]
     return "\n".join(o) + "\n"
 
 
@@ -635,11 +673,14 @@ def main():
         truth["reports"].append(rep)
         if not (4 <= n <= 20):
             print(f"  warning: {doc['id']} has {n} pages")
-        cursor = 0
+        first_body = 2 if doc.get("contents") else 1
+        cursor = starts[first_body] if len(starts) > first_body else 0
         for s in doc["_stmts"]:
             pg, cursor = find_statement(s, full, starts, cursor)
             if pg is None:
                 die(f"statement {doc['id']}/{s['id']} not found in PDF text: {s['t'][:80]}")
+            if not s.get("_table") and norm(s["t"]) not in full:
+                print(f"  note: full text of {doc['id']}/{s['id']} is not contiguous in pdftotext output")
             truth["statements"].append({
                 "id": f"{doc['id']}/{s['id']}", "report": doc["id"] + ".pdf", "kind": s["k"],
                 "themes": s.get("th", []), "page": pg, "text": s["t"],
