@@ -509,7 +509,7 @@ def render_groff(doc, toc_pages):
     o += [".sp 1.2i", ".ps 10", ".vs 13", ".B1", ".sp 0.3", ".in 0.1i", ".ll 6.1i", gline(DISCLAIMER), ".br", ".in 0", ".sp 0.3", ".B2",
           ".ll 6.3i", ".hy 6", ".ad b"]
     # header/footer from page 2
-    o += [f".ds LH \\s8{g(doc['header'])}\\s0", ".ds RH", ".bp", f".ds LF \\s8{g(doc.get('footer', ''))}\\s0", ".ds RF \\s8Page %\\s0", ".LP"]
+    o += [f".ds LH \\s8{g(doc['header'])}\\s0", ".ds RH", ".bp", f".ds LF \\s8{g(doc.get('footer', ''))}\\s0", f".ds RF \\s8Page %{' of ' + str(doc['_total']) if doc.get('_total') else ''}\\s0" if not doc.get("plain_page_numbers") else ".ds CF \\s9%\\s0", ".LP"]
     if doc.get("contents"):
         o += [".SH", "Contents", ".TS", "tab(@);", "lx r.",]
         for i, h in enumerate(headings(doc)):
@@ -631,17 +631,26 @@ def find_statement(s, full, starts, cursor):
 
 
 def heading_pages(doc, pdf):
-    pages, full, starts = locator(pdf)
-    res, cursor = {}, 0
-    # skip cover/contents: search after contents page
+    """Page of each level-1 heading: a pdftotext line (or two joined lines) equal to it."""
+    pages = pdf_pages_text(pdf)
     first_body = 2 if doc.get("contents") else 1
-    cursor = starts[first_body] if len(starts) > first_body else 0
+    lines = []
+    for i, p in enumerate(pages):
+        if i < first_body:
+            continue
+        ls = [norm(l) for l in p.split("\n") if l.strip()]
+        for j, l in enumerate(ls):
+            lines.append((i + 1, l))
+            if j + 1 < len(ls):
+                lines.append((i + 1, l + ls[j + 1]))
+    res, cur = {}, 0
     for i, h in enumerate(headings(doc)):
         k = norm(h)
-        pos = full.find(k, cursor)
-        if pos >= 0:
-            res[i] = page_of(full, starts, pos)
-            cursor = pos + len(k)
+        hits = [pg for pg, l in lines if l == k or re.sub(r"^\d+", "", l) == k]
+        later = [pg for pg in hits if pg >= cur]
+        if later or hits:
+            res[i] = (later or hits)[0]
+            cur = res[i]
     return res
 
 
@@ -659,10 +668,13 @@ def main():
             print(f"building {doc['id']} with {doc['producer']}")
             build = BUILDERS[doc["producer"]]
             build(doc, None, pdf)
+            if doc["producer"] == "groff":
+                doc["_total"] = npages(pdf)
+                build(doc, None, pdf)
             if doc.get("contents"):
                 tp = heading_pages(doc, pdf)
                 build(doc, tp, pdf)
-                if heading_pages(doc, pdf) != tp:
+                if heading_pages(doc, pdf) != tp or len(tp) != len(headings(doc)):
                     print(f"  warning: contents page numbers moved for {doc['id']}")
         n = npages(pdf)
         _, full, starts = locator(pdf)
