@@ -8,6 +8,7 @@
 #   chromium                     (apt: chromium)
 #   LibreOffice Writer           (apt: libreoffice-writer; soffice on PATH)
 #   groff with gropdf            (apt: groff; groff-base alone lacks -Tpdf)
+#   qpdf (optional)              sets a Unicode /Title on the groff PDFs
 #   hyphenation patterns for LibreOffice (apt: hyphen-en-gb)
 #   fonts: Liberation, DejaVu    (apt: fonts-liberation2 fonts-dejavu-core)
 #

@@ -570,9 +570,32 @@ def build_groff(doc, toc_pages, pdf):
         r = subprocess.run(["groff", "-k", "-t", "-ms", "-Tpdf", "-P-pa4", "-dpaper=a4", src], stdout=f, stderr=subprocess.PIPE, timeout=120)
     if r.returncode != 0:
         die(f"groff failed for {doc['id']}: {r.stderr.decode()}")
+    set_title_qpdf(pdf, doc["title"])
     err = r.stderr.decode().strip()
     if err:
         print(f"  groff warnings for {doc['id']}: {err[:300]}")
+
+
+def set_title_qpdf(pdf, title):
+    """gropdf 1.22 cannot write non-ASCII /Title; patch the Info dict with qpdf."""
+    if shutil.which("qpdf") is None:
+        return
+    q = json.loads(subprocess.run(["qpdf", "--json-output", "--json-key=qpdf", pdf], check=True,
+                                  capture_output=True).stdout)["qpdf"]
+    ref = q[1]["trailer"]["value"].get("/Info")
+    if not ref:
+        return
+    info = dict(q[1]["obj:" + ref]["value"])
+    info["/Title"] = "u:" + title
+    upd = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
+                     "maxobjectid": q[0].get("maxobjectid", 0)}, {"obj:" + ref: {"value": info}}]}
+    jf = pdf + ".json"
+    with open(jf, "w", encoding="utf-8") as f:
+        json.dump(upd, f, ensure_ascii=False)
+    tmp = pdf + ".tmp"
+    subprocess.run(["qpdf", pdf, "--update-from-json=" + jf, tmp], check=True)
+    os.replace(tmp, pdf)
+    os.remove(jf)
 
 
 BUILDERS = {"chromium": build_chromium, "libreoffice": build_libreoffice, "groff": build_groff}
