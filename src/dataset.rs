@@ -75,7 +75,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + '_ {
 
 /// Put every table in its canonical order.
 pub fn sort(data: &mut Dataset) {
-    data.reports.sort_by(|a, b| a.file.cmp(&b.file).then(a.id.cmp(&b.id)));
+    data.reports
+        .sort_by(|a, b| a.file.cmp(&b.file).then(a.id.cmp(&b.id)));
     let order: BTreeMap<String, usize> = data
         .reports
         .iter()
@@ -90,7 +91,8 @@ pub fn sort(data: &mut Dataset) {
             .then(a.char_start.cmp(&b.char_start))
             .then(a.id.cmp(&b.id))
     });
-    data.links.sort_by(|a, b| a.from.cmp(&b.from).then(a.to.cmp(&b.to)));
+    data.links
+        .sort_by(|a, b| a.from.cmp(&b.from).then(a.to.cmp(&b.to)));
     data.chains.sort_by(|a, b| a.id.cmp(&b.id));
     data.errors.sort();
 }
@@ -362,11 +364,31 @@ const REPORT_COLUMNS: &[Column] = &[
     ("file", "string", "Path relative to the input root"),
     ("sha256", "string", "sha256 of the PDF"),
     ("title", "string", "Report title"),
-    ("force", "string", "Canonical force or service, empty for multi-force reports"),
-    ("forces", "string", "Every force named as inspected, joined with ;"),
-    ("publisher", "string", "Who wrote it: hmicfrs, hmic, ofsted, joint, ..."),
-    ("published", "string", "Publication date YYYY-MM or YYYY-MM-DD"),
-    ("report_type", "string", "peel, child_protection, thematic, ..."),
+    (
+        "force",
+        "string",
+        "Canonical force or service, empty for multi-force reports",
+    ),
+    (
+        "forces",
+        "string",
+        "Every force named as inspected, joined with ;",
+    ),
+    (
+        "publisher",
+        "string",
+        "Who wrote it: hmicfrs, hmic, ofsted, joint, ...",
+    ),
+    (
+        "published",
+        "string",
+        "Publication date YYYY-MM or YYYY-MM-DD",
+    ),
+    (
+        "report_type",
+        "string",
+        "peel, child_protection, thematic, ...",
+    ),
     ("pages", "integer", "Page count"),
     ("producer", "string", "PDF producer"),
     ("status", "string", "ok, partial or failed"),
@@ -375,7 +397,11 @@ const REPORT_COLUMNS: &[Column] = &[
 const STATEMENT_COLUMNS: &[Column] = &[
     ("id", "string", "Stable statement id"),
     ("report_id", "string", "Report id (reports.id)"),
-    ("kind", "string", "recommendation, cause_of_concern, area_for_improvement, innovative_practice, graded_judgement or finding"),
+    (
+        "kind",
+        "string",
+        "recommendation, cause_of_concern, area_for_improvement, innovative_practice, graded_judgement or finding",
+    ),
     ("themes", "string", "Theme ids joined with ;"),
     ("text", "string", "Statement text"),
     ("page", "integer", "First page"),

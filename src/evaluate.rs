@@ -176,7 +176,11 @@ impl Evaluation {
         });
         let p = ratio(tp, tp + fp);
         let r = ratio(tp, tp + fn_);
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
     /// Repeat recall.
     pub fn link_recall(&self) -> f64 {
@@ -257,16 +261,26 @@ pub fn evaluate(
         if r.force != t.force {
             wrong.push(format!("force {:?} != {:?}", r.force, t.force));
         }
-        if !r.published.as_deref().unwrap_or("").starts_with(&t.published) {
+        if !r
+            .published
+            .as_deref()
+            .unwrap_or("")
+            .starts_with(&t.published)
+        {
             wrong.push(format!("published {:?} != {}", r.published, t.published));
         }
         if r.report_type.as_str() != t.report_type {
-            wrong.push(format!("type {} != {}", r.report_type.as_str(), t.report_type));
+            wrong.push(format!(
+                "type {} != {}",
+                r.report_type.as_str(),
+                t.report_type
+            ));
         }
         if wrong.is_empty() {
             ev.metadata_ok += 1;
         } else {
-            ev.metadata_errors.push(format!("{}: {}", t.file, wrong.join("; ")));
+            ev.metadata_errors
+                .push(format!("{}: {}", t.file, wrong.join("; ")));
         }
     }
 
@@ -403,7 +417,7 @@ pub fn evaluate(
     for l in links.iter().filter(|l| !l.cross_force) {
         if matched_ids.contains(l.from.as_str()) && matched_ids.contains(l.to.as_str()) {
             ev.links_judged += 1;
-            let same_group = group.get(&l.from).is_some() && group.get(&l.from) == group.get(&l.to);
+            let same_group = group.contains_key(&l.from) && group.get(&l.from) == group.get(&l.to);
             if !same_group {
                 ev.links_wrong += 1;
             }
@@ -414,8 +428,7 @@ pub fn evaluate(
             continue;
         };
         let same_force_link = links.iter().any(|l| {
-            !l.cross_force
-                && ((l.from == *a && l.to == *b) || (l.from == *b && l.to == *a))
+            !l.cross_force && ((l.from == *a && l.to == *b) || (l.from == *b && l.to == *a))
         });
         if same_force_link {
             ev.decoys_linked.push(format!("{} ~ {}", d.a, d.b));
@@ -443,6 +456,9 @@ mod tests {
 
     #[test]
     fn words_fold_quotes_and_case() {
-        assert_eq!(norm_words("Children’s “care”, ok."), ["children's", "care", "ok"]);
+        assert_eq!(
+            norm_words("Children’s “care”, ok."),
+            ["children's", "care", "ok"]
+        );
     }
 }

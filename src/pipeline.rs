@@ -15,8 +15,8 @@ use crate::extract::{self, Limits};
 use crate::index::IndexBuilder;
 use crate::link::{self, LinkConfig};
 use crate::model::{
-    ErrorRecord, Kind, MetadataSources, Publisher, Report, ReportStatus, ReportType, Source,
-    Stage, Statement, ids,
+    ErrorRecord, Kind, MetadataSources, Publisher, Report, ReportStatus, ReportType, Source, Stage,
+    Statement, ids,
 };
 use crate::patterns::{Bodies, RuleSet};
 use crate::progress::Reporter;
@@ -278,7 +278,9 @@ fn run_in_pool(
     }
     errors.sort();
 
-    let data = link_and_write(reports, statements, errors, &opts.out, rules, opts.csv, reporter)?;
+    let data = link_and_write(
+        reports, statements, errors, &opts.out, rules, opts.csv, reporter,
+    )?;
     reporter.finish();
     let mut summary = summarise(file_count, &data);
     summary.extracted = extracted;
@@ -412,8 +414,7 @@ impl Cache {
 
     /// Remove entries for files no longer in the batch.
     fn prune<'a>(&self, keep: impl Iterator<Item = &'a str>) {
-        let keep: std::collections::BTreeSet<String> =
-            keep.map(|s| format!("{s}.json")).collect();
+        let keep: std::collections::BTreeSet<String> = keep.map(|s| format!("{s}.json")).collect();
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
@@ -495,7 +496,9 @@ fn process_isolated(
     cache: Option<&Cache>,
 ) -> DocOutcome {
     let first = &d.files[0];
-    match catch_unwind(AssertUnwindSafe(|| process(d, rules, bodies, limits, cache))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        process(d, rules, bodies, limits, cache)
+    })) {
         Ok(outcome) => outcome,
         Err(panic) => {
             let what = panic

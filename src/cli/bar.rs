@@ -44,7 +44,8 @@ impl Reporter for Bar {
 
     fn document_done(&self, pages: u32, failed: bool) {
         let total = self.pages.fetch_add(u64::from(pages), Ordering::Relaxed) + u64::from(pages);
-        let failures = self.failed.fetch_add(u64::from(failed), Ordering::Relaxed) + u64::from(failed);
+        let failures =
+            self.failed.fetch_add(u64::from(failed), Ordering::Relaxed) + u64::from(failed);
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         self.bar.set_message(format!(
             "{total} pages, {:.0} pages/s, {failures} failed",

@@ -55,9 +55,11 @@ pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
         incremental: false,
     };
     super::run_cmd::print_summary(&summary, &opts, started.elapsed());
-    Ok(if summary.failed_documents > 0 || !summary.errors.is_empty() {
-        Outcome::SomeFailed
-    } else {
-        Outcome::Success
-    })
+    Ok(
+        if summary.failed_documents > 0 || !summary.errors.is_empty() {
+            Outcome::SomeFailed
+        } else {
+            Outcome::Success
+        },
+    )
 }

@@ -37,7 +37,9 @@ pub struct UsageError(pub String);
 /// With no subcommand, runs the whole pipeline on `corpus/` into `output/`.
 #[derive(Debug, Parser)]
 #[command(name = "findings", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  findings run corpus/ --out output/\n  findings search \"risk assessment\" --theme missing_children\n  findings show s-0123456789abcdef\n  findings text report.pdf --pages 1-3\n  findings patterns check")]
+#[command(
+    after_help = "Examples:\n  findings run corpus/ --out output/\n  findings search \"risk assessment\" --theme missing_children\n  findings show s-0123456789abcdef\n  findings text report.pdf --pages 1-3\n  findings patterns check"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -46,19 +48,25 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the whole pipeline: extract, segment, tag, link, write dataset and index.
-    #[command(after_help = "Example:\n  findings run corpus/ more-reports/ --out output/ --jobs 2 --csv")]
+    #[command(
+        after_help = "Example:\n  findings run corpus/ more-reports/ --out output/ --jobs 2 --csv"
+    )]
     Run(run_cmd::RunArgs),
     /// Print the extracted text of a PDF, pages separated by form feeds.
     #[command(after_help = "Example:\n  findings text corpus/gmp-peel-2016.pdf --pages 2-3")]
     Text(text_cmd::TextArgs),
     /// Search the statements of a run.
-    #[command(after_help = "Examples:\n  findings search \"information sharing\" --force GMP --from 2018\n  findings search '\"return home interviews\"' --kind area_for_improvement --json\n  findings search \"\" --theme children_as_offenders")]
+    #[command(
+        after_help = "Examples:\n  findings search \"information sharing\" --force GMP --from 2018\n  findings search '\"return home interviews\"' --kind area_for_improvement --json\n  findings search \"\" --theme children_as_offenders"
+    )]
     Search(search_cmd::SearchArgs),
     /// Show one statement with its report, tags and repeat chain.
     #[command(after_help = "Example:\n  findings show s-0123456789abcdef")]
     Show(show_cmd::ShowArgs),
     /// Merge the outputs of sharded runs (`run --shard K/N`) and re-link.
-    #[command(after_help = "Example:\n  findings run reports/ --shard 1/2 --out shard-1\n  findings run reports/ --shard 2/2 --out shard-2\n  findings merge shard-1 shard-2 --out output")]
+    #[command(
+        after_help = "Example:\n  findings run reports/ --shard 1/2 --out shard-1\n  findings run reports/ --shard 2/2 --out shard-2\n  findings merge shard-1 shard-2 --out output"
+    )]
     Merge(merge_cmd::MergeArgs),
     /// Check or list the rules in patterns/.
     #[command(subcommand)]
@@ -101,7 +109,9 @@ pub fn main() -> ExitCode {
                 let _ = writeln!(stderr, "  cause: {cause}");
             }
             if err.downcast_ref::<UsageError>().is_some()
-                || err.downcast_ref::<crate::patterns::PatternError>().is_some()
+                || err
+                    .downcast_ref::<crate::patterns::PatternError>()
+                    .is_some()
             {
                 ExitCode::from(2)
             } else {
@@ -163,7 +173,10 @@ mod tests {
     #[test]
     fn suggestions_find_near_misses() {
         let valid = ["risk_assessment", "supervision", "training"];
-        assert_eq!(did_you_mean("risk_asessment", valid), Some("risk_assessment"));
+        assert_eq!(
+            did_you_mean("risk_asessment", valid),
+            Some("risk_assessment")
+        );
         assert_eq!(did_you_mean("zzz", valid), None);
         let err = invalid_value("theme", "supervison", valid);
         assert!(err.0.contains("did you mean 'supervision'"), "{}", err.0);

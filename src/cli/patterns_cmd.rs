@@ -53,7 +53,13 @@ pub fn run(cmd: PatternsCommand) -> anyhow::Result<Outcome> {
             }
             writeln!(out, "rules:")?;
             for r in rules.rules() {
-                writeln!(out, "  {:<48} {:<36} {}", r.id, r.target_str(), r.description)?;
+                writeln!(
+                    out,
+                    "  {:<48} {:<36} {}",
+                    r.id,
+                    r.target_str(),
+                    r.description
+                )?;
             }
             out.flush()?;
             Ok(Outcome::Success)

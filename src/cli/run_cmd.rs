@@ -83,11 +83,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     let summary = pipeline::run(&opts, &rules, &bodies, &bar)
         .with_context(|| format!("run into {}", opts.out.display()))?;
     print_summary(&summary, &opts, started.elapsed());
-    Ok(if summary.failed_documents > 0 || !summary.errors.is_empty() {
-        Outcome::SomeFailed
-    } else {
-        Outcome::Success
-    })
+    Ok(
+        if summary.failed_documents > 0 || !summary.errors.is_empty() {
+            Outcome::SomeFailed
+        } else {
+            Outcome::Success
+        },
+    )
 }
 
 /// Print the end-of-run summary (also used by `merge`).
@@ -104,7 +106,11 @@ pub(super) fn print_summary(s: &RunSummary, opts: &RunOptions, took: Duration) {
     let total: usize = s.by_kind.values().sum();
     println!("statements: {total}");
     for kind in Kind::ALL {
-        println!("  {:<22}{}", kind.as_str(), s.by_kind.get(&kind).copied().unwrap_or(0));
+        println!(
+            "  {:<22}{}",
+            kind.as_str(),
+            s.by_kind.get(&kind).copied().unwrap_or(0)
+        );
     }
     if !s.top_themes.is_empty() {
         println!("top themes:");

@@ -52,9 +52,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
     let bodies = Bodies::builtin();
     let mut kinds = Vec::new();
     for k in &args.kind {
-        kinds.push(Kind::parse(k).ok_or_else(|| {
-            invalid_value("kind", k, Kind::ALL.iter().map(|k| k.as_str()))
-        })?);
+        kinds.push(
+            Kind::parse(k)
+                .ok_or_else(|| invalid_value("kind", k, Kind::ALL.iter().map(|k| k.as_str())))?,
+        );
     }
     let theme_ids = rules.theme_ids();
     for t in &args.theme {
@@ -121,7 +122,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn print_results(out: &mut impl Write, r: &SearchResults, req: &SearchRequest) -> std::io::Result<()> {
+fn print_results(
+    out: &mut impl Write,
+    r: &SearchResults,
+    req: &SearchRequest,
+) -> std::io::Result<()> {
     writeln!(out, "{} matching statements", r.total)?;
     for (i, hit) in r.hits.iter().enumerate() {
         writeln!(out)?;

@@ -35,9 +35,15 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
     let data = dataset::read(&dir)?;
     let statements: BTreeMap<&str, &Statement> =
         data.statements.iter().map(|s| (s.id.as_str(), s)).collect();
-    let reports: BTreeMap<&str, &Report> = data.reports.iter().map(|r| (r.id.as_str(), r)).collect();
+    let reports: BTreeMap<&str, &Report> =
+        data.reports.iter().map(|r| (r.id.as_str(), r)).collect();
     let Some(s) = statements.get(args.id.as_str()) else {
-        return Err(UsageError(format!("no statement with id '{}' in {}", args.id, dir.display())).into());
+        return Err(UsageError(format!(
+            "no statement with id '{}' in {}",
+            args.id,
+            dir.display()
+        ))
+        .into());
     };
     let report = reports.get(s.report_id.as_str());
     let chain = s
@@ -73,7 +79,11 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
                 r.forces.join(", ")
             })
         )?;
-        writeln!(out, "date:     {}", r.published.as_deref().unwrap_or("unknown"))?;
+        writeln!(
+            out,
+            "date:     {}",
+            r.published.as_deref().unwrap_or("unknown")
+        )?;
         writeln!(out, "file:     {}", r.file)?;
     }
     let pages = if s.page_end != s.page {
@@ -89,7 +99,12 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
         writeln!(out, "number:   {n}")?;
     }
     if let Some(g) = s.grade {
-        writeln!(out, "grade:    {} ({})", g.as_str(), s.area.as_deref().unwrap_or("area not stated"))?;
+        writeln!(
+            out,
+            "grade:    {} ({})",
+            g.as_str(),
+            s.area.as_deref().unwrap_or("area not stated")
+        )?;
     }
     if let Some(d) = &s.deadline {
         writeln!(out, "deadline: {d}")?;
@@ -106,15 +121,23 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
         if matched.is_empty() {
             writeln!(out, "  {:<30} rule {}", t.target, t.rule)?;
         } else {
-            writeln!(out, "  {:<30} rule {} matched \"{matched}\"", t.target, t.rule)?;
+            writeln!(
+                out,
+                "  {:<30} rule {} matched \"{matched}\"",
+                t.target, t.rule
+            )?;
         }
     }
     if let Some(b) = &s.back_reference {
         writeln!(
             out,
             "refers back to: {} report{}",
-            b.year.map(|y| y.to_string()).unwrap_or_else(|| "an earlier".into()),
-            b.status.map(|st| format!(", status {}", st.as_str())).unwrap_or_default()
+            b.year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "an earlier".into()),
+            b.status
+                .map(|st| format!(", status {}", st.as_str()))
+                .unwrap_or_default()
         )?;
     }
     match chain {
@@ -147,7 +170,9 @@ fn print_chain(
             .unwrap_or_default()
     )?;
     for (i, id) in chain.statements.iter().enumerate() {
-        let Some(s) = statements.get(id.as_str()) else { continue };
+        let Some(s) = statements.get(id.as_str()) else {
+            continue;
+        };
         let r = reports.get(s.report_id.as_str());
         let date = r.and_then(|r| r.published.as_deref()).unwrap_or("?");
         let verb = if i == 0 { "first found" } else { "found again" };

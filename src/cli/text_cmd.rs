@@ -48,7 +48,11 @@ pub fn run(args: TextArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("{}: extraction failed", args.file.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (from, to) = args.pages.unwrap_or((1, u32::MAX));
-    for page in doc.pages.iter().filter(|p| p.number >= from && p.number <= to) {
+    for page in doc
+        .pages
+        .iter()
+        .filter(|p| p.number >= from && p.number <= to)
+    {
         let text = if args.no_furniture {
             page.body_text()
         } else {

@@ -237,8 +237,14 @@ mod tests {
 
     #[test]
     fn dates_parse_in_report_forms() {
-        assert_eq!(parse_date("Published 3 February 2015").as_deref(), Some("2015-02-03"));
-        assert_eq!(parse_date("Published: 21st October 2022").as_deref(), Some("2022-10-21"));
+        assert_eq!(
+            parse_date("Published 3 February 2015").as_deref(),
+            Some("2015-02-03")
+        );
+        assert_eq!(
+            parse_date("Published: 21st October 2022").as_deref(),
+            Some("2022-10-21")
+        );
         assert_eq!(parse_date("April 2023").as_deref(), Some("2023-04"));
         assert_eq!(parse_date("no date here 2019"), None);
         assert_eq!(info_date("D:20160314120000Z").as_deref(), Some("2016-03"));

@@ -104,7 +104,10 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 stack.pop();
             }
             let kind = rules.kind_for_heading(&para.text);
-            if kind.as_ref().is_some_and(|(k, _)| *k == Kind::CauseOfConcern) {
+            if kind
+                .as_ref()
+                .is_some_and(|(k, _)| *k == Kind::CauseOfConcern)
+            {
                 cause_in_section = None;
             }
             stack.push(Heading {
@@ -182,10 +185,11 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
         }
 
         if let Some(l) = lead.as_ref().filter(|_| is_item) {
-            let kind = l
-                .kind
-                .clone()
-                .or_else(|| section_kind.clone().filter(|(k, _)| *k != Kind::GradedJudgement));
+            let kind = l.kind.clone().or_else(|| {
+                section_kind
+                    .clone()
+                    .filter(|(k, _)| *k != Kind::GradedJudgement)
+            });
             if let Some((mut kind, rule)) = kind {
                 if kind == Kind::CauseOfConcern {
                     kind = Kind::Recommendation;
@@ -226,7 +230,10 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     cause_in_section = id;
                     continue;
                 }
-                if let Some((k, r, _)) = text_kind.filter(|(k, _, _)| *k == Kind::Recommendation) {
+                if let Some((k, r, _)) = text_kind
+                    .clone()
+                    .filter(|(k, _, _)| *k == Kind::Recommendation)
+                {
                     let parent = cause_in_section.clone();
                     push(&mut out, para, k, &r, None, parent, &stack, report, rules);
                     continue;
@@ -245,21 +252,19 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     continue;
                 }
             }
-            Some((Kind::InnovativePractice, rule)) => {
-                if words(&para.text) >= 8 {
-                    push(
-                        &mut out,
-                        para,
-                        Kind::InnovativePractice,
-                        &rule,
-                        None,
-                        None,
-                        &stack,
-                        report,
-                        rules,
-                    );
-                    continue;
-                }
+            Some((Kind::InnovativePractice, rule)) if words(&para.text) >= 8 => {
+                push(
+                    &mut out,
+                    para,
+                    Kind::InnovativePractice,
+                    &rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                );
+                continue;
             }
             _ => {}
         }
@@ -298,22 +303,19 @@ fn looks_actionable(text: &str) -> bool {
 }
 
 fn deadline(text: &str) -> Option<String> {
-    DEADLINE
-        .captures(text)
-        .and_then(|c| parse_date(&c[1]))
+    DEADLINE.captures(text).and_then(|c| parse_date(&c[1]))
 }
 
 fn addressee(text: &str) -> Option<String> {
     ADDRESSEE.captures(text).map(|c| {
         let a = c["a"].trim();
         let lower = a.to_lowercase();
-        if lower.starts_with("the ") || lower.starts_with("all ") || lower == "forces" {
-            lower
-        } else if lower.starts_with("chief ") || lower.contains("commissioners") {
-            lower
-        } else {
-            a.to_string()
-        }
+        let generic = lower.starts_with("the ")
+            || lower.starts_with("all ")
+            || lower.starts_with("chief ")
+            || lower.contains("commissioners")
+            || lower == "forces";
+        if generic { lower } else { a.to_string() }
     })
 }
 
@@ -440,8 +442,11 @@ mod tests {
     #[test]
     fn judgement_area_strips_grade() {
         assert_eq!(
-            judgement_area("Investigating crime: Requires improvement", Grade::RequiresImprovement)
-                .as_deref(),
+            judgement_area(
+                "Investigating crime: Requires improvement",
+                Grade::RequiresImprovement
+            )
+            .as_deref(),
             Some("Investigating crime")
         );
         assert_eq!(

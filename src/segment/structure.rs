@@ -62,8 +62,9 @@ static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("list marker regex")
 });
 
-static NUMBERED_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S").expect("numbered heading"));
+static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S").expect("numbered heading")
+});
 
 static ENDS_WITH_PAGE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\.{2,}|\s)\s*\d{1,3}$").expect("toc line"));
@@ -110,7 +111,9 @@ pub fn analyse(doc: &Document) -> Layout {
 fn body_font_size(pages: &[Page]) -> f32 {
     let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
     for line in pages.iter().flat_map(|p| &p.lines).filter(|l| !l.furniture) {
-        *counts.entry((line.font_size * 2.0).round() as i32).or_insert(0) += line.text.len();
+        *counts
+            .entry((line.font_size * 2.0).round() as i32)
+            .or_insert(0) += line.text.len();
     }
     counts
         .into_iter()
@@ -151,7 +154,12 @@ fn is_heading_line(line: &TextLine, body_size: f32) -> bool {
 /// Distinct heading sizes (rounded to half points), largest first.
 fn heading_size_ranks(doc: &Document, body_size: f32, skip: &BTreeSet<u32>) -> Vec<i32> {
     let mut sizes: BTreeSet<i32> = BTreeSet::new();
-    for page in doc.pages.iter().skip(1).filter(|p| !skip.contains(&p.number)) {
+    for page in doc
+        .pages
+        .iter()
+        .skip(1)
+        .filter(|p| !skip.contains(&p.number))
+    {
         for line in page.lines.iter().filter(|l| !l.furniture) {
             if is_heading_line(line, body_size) {
                 sizes.insert((line.font_size * 2.0).round() as i32);
@@ -258,11 +266,7 @@ fn page_paras(page: &Page, body_size: f32, ranks: &[i32], out: &mut Vec<Para>) {
 /// Append a line to paragraph text, joining a hyphenated break.
 fn append_text(text: &mut String, line: &str) {
     let joins_hyphen = text.ends_with('-')
-        && text
-            .chars()
-            .rev()
-            .nth(1)
-            .is_some_and(|c| c.is_alphabetic())
+        && text.chars().rev().nth(1).is_some_and(|c| c.is_alphabetic())
         && line.chars().next().is_some_and(|c| c.is_lowercase());
     if joins_hyphen {
         text.pop();
@@ -394,7 +398,12 @@ mod tests {
         assert!(is_contents_page(&toc));
         let body = page(
             3,
-            vec![line("We found many things in 2019 and more.", 10.0, false, 0)],
+            vec![line(
+                "We found many things in 2019 and more.",
+                10.0,
+                false,
+                0,
+            )],
         );
         assert!(!is_contents_page(&body));
     }

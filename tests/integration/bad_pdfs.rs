@@ -108,10 +108,18 @@ fn broken_files_are_reported_and_good_ones_processed() {
     ];
     let good = one_page_pdf(text_page(&good_text), true);
     write(dir, "good-1.pdf", &good);
-    write(dir, "good-2.pdf", &one_page_pdf(text_page(&good_text[1..]), false));
+    write(
+        dir,
+        "good-2.pdf",
+        &one_page_pdf(text_page(&good_text[1..]), false),
+    );
     write(dir, "same-as-good-1.pdf", &good);
     write(dir, "truncated.pdf", &good[..good.len() / 3]);
-    write(dir, "garbage.pdf", &b"this is not a PDF at all, just words\n".repeat(200));
+    write(
+        dir,
+        "garbage.pdf",
+        &b"this is not a PDF at all, just words\n".repeat(200),
+    );
     write(dir, "empty.pdf", b"");
     write(dir, "bomb.pdf", &bomb_pdf());
     // Two million operators on one page.
@@ -120,7 +128,13 @@ fn broken_files_are_reported_and_good_ones_processed() {
         "endless.pdf",
         &one_page_pdf(b"q 1 0 0 1 0 0 cm Q\n".repeat(2_000_000), true),
     );
-    let mut bad = vec!["truncated.pdf", "garbage.pdf", "empty.pdf", "bomb.pdf", "endless.pdf"];
+    let mut bad = vec![
+        "truncated.pdf",
+        "garbage.pdf",
+        "empty.pdf",
+        "bomb.pdf",
+        "endless.pdf",
+    ];
     let qpdf = std::process::Command::new("qpdf")
         .args(["--encrypt", "secret", "owner", "256", "--"])
         .arg(dir.join("good-2.pdf"))
@@ -143,7 +157,11 @@ fn broken_files_are_reported_and_good_ones_processed() {
         .expect("good file has a report");
     assert_eq!(good_report.status, ReportStatus::Ok);
     assert_eq!(good_report.files, ["good-1.pdf", "same-as-good-1.pdf"]);
-    assert!(reports.iter().any(|r| r.file == "good-2.pdf" && r.status == ReportStatus::Ok));
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.file == "good-2.pdf" && r.status == ReportStatus::Ok)
+    );
 
     for name in &bad {
         let err = errors
@@ -151,10 +169,20 @@ fn broken_files_are_reported_and_good_ones_processed() {
             .find(|e| e.file == *name)
             .unwrap_or_else(|| panic!("{name} has no error record: {errors:#?}"));
         assert!(!err.category.is_empty() && !err.message.is_empty());
-        let report = reports.iter().find(|r| r.file == *name).expect("bad file listed");
+        let report = reports
+            .iter()
+            .find(|r| r.file == *name)
+            .expect("bad file listed");
         assert_ne!(report.status, ReportStatus::Ok, "{name}");
     }
-    let category = |name: &str| errors.iter().find(|e| e.file == name).unwrap().category.clone();
+    let category = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e.file == name)
+            .unwrap()
+            .category
+            .clone()
+    };
     assert_eq!(category("garbage.pdf"), "not_a_pdf");
     assert_eq!(category("empty.pdf"), "not_a_pdf");
     if bad.contains(&"locked.pdf") {

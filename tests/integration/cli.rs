@@ -30,7 +30,10 @@ fn help_lists_the_subcommands_with_examples() {
     for sub in ["run", "text", "search", "show"] {
         let o = findings(&[sub, "--help"]);
         assert!(o.status.success(), "{sub} --help");
-        assert!(stdout(&o).contains("Example"), "{sub} --help has no example");
+        assert!(
+            stdout(&o).contains("Example"),
+            "{sub} --help has no example"
+        );
     }
 }
 
@@ -40,7 +43,11 @@ fn usage_errors_exit_2_with_a_message() {
     assert_eq!(o.status.code(), Some(2));
     let o = findings(&["run", "no/such/folder"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("input not found: no/such/folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("input not found: no/such/folder"),
+        "{}",
+        stderr(&o)
+    );
     let o = findings(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -52,13 +59,32 @@ fn wrong_filter_values_list_valid_ones_with_a_suggestion() {
     let index = index.to_str().unwrap();
     let o = findings(&["search", "x", "--theme", "risk_asessment", "--index", index]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean 'risk_assessment'"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean 'risk_assessment'"),
+        "{}",
+        stderr(&o)
+    );
     let o = findings(&["search", "x", "--kind", "recomendation", "--index", index]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean 'recommendation'"), "{}", stderr(&o));
-    let o = findings(&["search", "x", "--force", "Greater Manchster Police", "--index", index]);
+    assert!(
+        stderr(&o).contains("did you mean 'recommendation'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = findings(&[
+        "search",
+        "x",
+        "--force",
+        "Greater Manchster Police",
+        "--index",
+        index,
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Greater Manchester Police"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Greater Manchester Police"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -77,10 +103,18 @@ fn bad_user_rule_file_names_file_and_rule() {
         "[[rule]]\nid = \"theme.supervision.broken\"\nname = \"broken\"\ntarget = \"theme:supervision\"\nscope = \"text\"\ndescription = \"x\"\npatterns = ['(unclosed']\n[rule.examples]\nmatch = [\"a\"]\nno_match = [\"b\"]\n",
     )
     .unwrap();
-    let o = findings(&["patterns", "check", "--patterns", dir.path().to_str().unwrap()]);
+    let o = findings(&[
+        "patterns",
+        "check",
+        "--patterns",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("mine.toml") && err.contains("theme.supervision.broken"), "{err}");
+    assert!(
+        err.contains("mine.toml") && err.contains("theme.supervision.broken"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -94,7 +128,10 @@ fn text_prints_pages_separated_by_form_feeds() {
     let o = findings(&["text", pdf.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.matches('\x0c').count() >= 4, "pages separated by form feeds");
+    assert!(
+        text.matches('\x0c').count() >= 4,
+        "pages separated by form feeds"
+    );
     assert!(text.to_lowercase().contains("fictional"));
     let o = findings(&["text", pdf.to_str().unwrap(), "--pages", "1"]);
     assert_eq!(stdout(&o).matches('\x0c').count(), 1);
@@ -108,7 +145,12 @@ fn search_and_show_find_a_known_statement() {
         .statements
         .iter()
         .find(|s| s.kind == findings::model::Kind::Recommendation && s.chain_id.is_some())
-        .or_else(|| run.data.statements.iter().find(|s| s.kind == findings::model::Kind::Recommendation))
+        .or_else(|| {
+            run.data
+                .statements
+                .iter()
+                .find(|s| s.kind == findings::model::Kind::Recommendation)
+        })
         .expect("a recommendation");
     let words: Vec<&str> = rec
         .text
@@ -136,7 +178,11 @@ fn search_and_show_find_a_known_statement() {
         .iter()
         .map(|h| h["statement_id"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&rec.id.as_str()), "{words:?} did not find {}", rec.id);
+    assert!(
+        ids.contains(&rec.id.as_str()),
+        "{words:?} did not find {}",
+        rec.id
+    );
 
     let o = findings(&["show", &rec.id, "--out", run.out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

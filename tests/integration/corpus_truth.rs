@@ -6,7 +6,12 @@ use findings::model::{Kind, ReportStatus};
 
 fn evaluation() -> findings::evaluate::Evaluation {
     let run = corpus_run();
-    let ev = evaluate(&truth(), &run.data.reports, &run.data.statements, &run.data.links);
+    let ev = evaluate(
+        &truth(),
+        &run.data.reports,
+        &run.data.statements,
+        &run.data.links,
+    );
     eprintln!("{}", ev.render());
     ev
 }
@@ -33,14 +38,26 @@ fn every_corpus_report_is_read() {
 #[test]
 fn metadata_matches_truth_for_every_report() {
     let ev = evaluation();
-    assert!(ev.metadata_errors.is_empty(), "{}", ev.metadata_errors.join("\n"));
+    assert!(
+        ev.metadata_errors.is_empty(),
+        "{}",
+        ev.metadata_errors.join("\n")
+    );
 }
 
 #[test]
 fn kinds_meet_precision_and_recall_floors() {
     let ev = evaluation();
-    assert!(ev.kind_recall() >= 0.95, "kind recall {:.3}", ev.kind_recall());
-    assert!(ev.kind_precision() >= 0.95, "kind precision {:.3}", ev.kind_precision());
+    assert!(
+        ev.kind_recall() >= 0.95,
+        "kind recall {:.3}",
+        ev.kind_recall()
+    );
+    assert!(
+        ev.kind_precision() >= 0.95,
+        "kind precision {:.3}",
+        ev.kind_precision()
+    );
 }
 
 #[test]
@@ -48,7 +65,11 @@ fn counts_by_kind_are_close_to_the_labels() {
     let run = corpus_run();
     let t = truth();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Finding) {
-        let labeled = t.statements.iter().filter(|s| s.kind == kind.as_str()).count();
+        let labeled = t
+            .statements
+            .iter()
+            .filter(|s| s.kind == kind.as_str())
+            .count();
         let found = run.summary.by_kind.get(&kind).copied().unwrap_or(0);
         let tolerance = (labeled as f64 * 0.1).ceil() as usize + 1;
         assert!(
@@ -57,7 +78,14 @@ fn counts_by_kind_are_close_to_the_labels() {
         );
     }
     let labeled_findings = t.statements.iter().filter(|s| s.kind == "finding").count();
-    assert!(run.summary.by_kind.get(&Kind::Finding).copied().unwrap_or(0) >= labeled_findings);
+    assert!(
+        run.summary
+            .by_kind
+            .get(&Kind::Finding)
+            .copied()
+            .unwrap_or(0)
+            >= labeled_findings
+    );
 }
 
 #[test]
@@ -70,8 +98,16 @@ fn themes_meet_f1_floor() {
 fn repeat_links_meet_floors_and_spare_decoys() {
     let ev = evaluation();
     assert!(ev.repeats_total >= 3);
-    assert!(ev.link_recall() >= 0.9, "link recall {:.3}", ev.link_recall());
-    assert!(ev.link_precision() >= 0.9, "link precision {:.3}", ev.link_precision());
+    assert!(
+        ev.link_recall() >= 0.9,
+        "link recall {:.3}",
+        ev.link_recall()
+    );
+    assert!(
+        ev.link_precision() >= 0.9,
+        "link precision {:.3}",
+        ev.link_precision()
+    );
     assert!(ev.decoys_linked.is_empty(), "{:?}", ev.decoys_linked);
 }
 

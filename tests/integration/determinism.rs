@@ -24,13 +24,17 @@ fn jobs_1_and_jobs_2_give_identical_datasets() {
         assert!(x == y, "{name} differs between --jobs 1 and --jobs 2");
     }
     let strip = |p: &std::path::Path| -> serde_json::Value {
-        let mut v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(p.join("dataset/manifest.json")).unwrap())
-                .unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(p.join("dataset/manifest.json")).unwrap(),
+        )
+        .unwrap();
         v.as_object_mut().unwrap().remove("created");
         v
     };
     assert_eq!(strip(a.path()), strip(b.path()));
     let statements = std::fs::read_to_string(a.path().join("dataset/statements.jsonl")).unwrap();
-    assert!(statements.lines().count() > 100, "the corpus gives statements");
+    assert!(
+        statements.lines().count() > 100,
+        "the corpus gives statements"
+    );
 }

@@ -18,7 +18,13 @@ fn run(input: &Path, out: &Path, incremental: bool, shard: Option<(u32, u32)>) -
         shard,
         incremental,
     };
-    pipeline::run(&opts, &RuleSet::load(None).unwrap(), &Bodies::builtin(), &Silent).unwrap()
+    pipeline::run(
+        &opts,
+        &RuleSet::load(None).unwrap(),
+        &Bodies::builtin(),
+        &Silent,
+    )
+    .unwrap()
 }
 
 fn copy_corpus(to: &Path) -> Vec<PathBuf> {
@@ -36,10 +42,21 @@ fn copy_corpus(to: &Path) -> Vec<PathBuf> {
 }
 
 fn assert_same_dataset(a: &Path, b: &Path) {
-    for name in ["reports.jsonl", "statements.jsonl", "links.jsonl", "chains.jsonl", "errors.jsonl"] {
+    for name in [
+        "reports.jsonl",
+        "statements.jsonl",
+        "links.jsonl",
+        "chains.jsonl",
+        "errors.jsonl",
+    ] {
         let x = std::fs::read_to_string(a.join("dataset").join(name)).unwrap();
         let y = std::fs::read_to_string(b.join("dataset").join(name)).unwrap();
-        assert!(x == y, "{name} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use findings::model::{ErrorRecord, Kind, Report, ReportStatus, Statement};
 fn real_pdfs_are_read_or_fail_with_a_category() {
     let Some(dir) = corpus_real() else { return };
     let out = tempfile::tempdir().unwrap();
-    let summary = run_into(&[dir.clone()], out.path(), 2);
+    let summary = run_into(std::slice::from_ref(&dir), out.path(), 2);
     let ds = out.path().join("dataset");
     let reports: Vec<Report> = dataset::read_jsonl(&ds.join("reports.jsonl")).unwrap();
     let errors: Vec<ErrorRecord> = dataset::read_jsonl(&ds.join("errors.jsonl")).unwrap();
@@ -27,7 +27,9 @@ fn real_pdfs_are_read_or_fail_with_a_category() {
     for r in &reports {
         if r.status != ReportStatus::Ok {
             assert!(
-                errors.iter().any(|e| e.file == r.file && !e.category.is_empty()),
+                errors
+                    .iter()
+                    .any(|e| e.file == r.file && !e.category.is_empty()),
                 "{} is {:?} without an error record",
                 r.file,
                 r.status
@@ -35,7 +37,10 @@ fn real_pdfs_are_read_or_fail_with_a_category() {
         }
     }
     // Most real files read fully.
-    let ok = reports.iter().filter(|r| r.status == ReportStatus::Ok).count();
+    let ok = reports
+        .iter()
+        .filter(|r| r.status == ReportStatus::Ok)
+        .count();
     assert!(ok * 10 >= pdfs * 8, "only {ok} of {pdfs} read fully");
     // Non-inspection documents: few recommendations per page.
     let pages: u64 = reports.iter().map(|r| u64::from(r.pages)).sum();
@@ -44,5 +49,8 @@ fn real_pdfs_are_read_or_fail_with_a_category() {
         .filter(|s| matches!(s.kind, Kind::Recommendation | Kind::CauseOfConcern))
         .count() as u64;
     eprintln!("real PDFs: {pdfs} files, {pages} pages, {recs} recommendations/causes of concern");
-    assert!(recs * 20 <= pages, "{recs} recommendations over {pages} pages");
+    assert!(
+        recs * 20 <= pages,
+        "{recs} recommendations over {pages} pages"
+    );
 }
