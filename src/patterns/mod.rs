@@ -447,8 +447,9 @@ impl RuleSet {
     }
 
     /// An explicit reference back to an earlier report or inspection, with the
-    /// year (when stated) and the status (when stated). A status alone ("this
-    /// recommendation has not been met") also counts as a back-reference.
+    /// year (when stated) and the status (when stated). A strong status alone
+    /// ("this recommendation has not been met") also counts as a
+    /// back-reference; a weak one ("some progress") needs a backref rule.
     pub fn back_reference(&self, text: &str) -> Option<BackReference> {
         let matches = self.scan(Scope::Text, text);
         let backref = pick(
@@ -457,8 +458,10 @@ impl RuleSet {
                 .filter(|m| matches!(m.target, Target::BackRef))
                 .map(|m| ((), m)),
         );
+        // Weak status cues (weight < 1, "some progress") count only beside an
+        // explicit back-reference.
         let status = pick(matches.iter().filter_map(|m| match m.target {
-            Target::Status(s) => Some((*s, m)),
+            Target::Status(s) if backref.is_some() || m.weight >= THEME_THRESHOLD => Some((*s, m)),
             _ => None,
         }));
         let year = matches

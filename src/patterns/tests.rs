@@ -278,6 +278,20 @@ fn back_references() {
     assert_eq!((b.year, b.status), (None, Some(LinkStatus::Met)));
     assert_eq!(b.rule, "status.met.phrase");
     assert!(rs.back_reference("Officers attended promptly.").is_none());
+    assert!(
+        rs.back_reference("The force has made some progress in reducing crime.")
+            .is_none()
+    );
+    let b = rs
+        .back_reference("Since our last inspection, the force has made some progress.")
+        .unwrap();
+    assert_eq!((b.year, b.status), (None, Some(LinkStatus::PartiallyMet)));
+    let b = rs
+        .back_reference(
+            "This recommendation has not been met, although some progress has been made.",
+        )
+        .unwrap();
+    assert_eq!(b.status, Some(LinkStatus::NotMet));
 }
 
 #[test]
