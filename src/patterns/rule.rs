@@ -320,24 +320,54 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Rewrite `\b` as ASCII word boundaries: the lazy DFA cannot run
-/// Unicode word boundaries on non-ASCII text (curly quotes are everywhere in
-/// reports) and would fall back to a much slower engine.
+/// Rewrite a rule pattern for matching:
+/// - `\b` becomes an ASCII word boundary: the lazy DFA cannot run Unicode word
+///   boundaries on non-ASCII text (curly quotes are everywhere in reports) and
+///   would fall back to a much slower engine;
+/// - a literal hyphen outside a character class also matches the Unicode
+///   hyphens and dashes PDFs produce, and a space after it (a word broken at a
+///   line end: "group- based").
 pub(crate) fn prepare(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('b') => out.push_str("(?-u:\\b)"),
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if !in_class => out.push_str("(?-u:\\b)"),
                 Some(n) => {
                     out.push(c);
                     out.push(n);
                 }
                 None => out.push(c),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is literal.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
             }
-        } else {
-            out.push(c);
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class && chars.peek() == Some(&'?') => {
+                // Group flags such as `(?-i:` keep their hyphen.
+                out.push(c);
+                for f in chars.by_ref() {
+                    out.push(f);
+                    if f == ':' || f == ')' || f == '>' {
+                        break;
+                    }
+                }
+            }
+            '-' if !in_class => out.push_str("(?:[-\\u{2010}-\\u{2014}] ?)"),
+            c => out.push(c),
         }
     }
     out
@@ -508,6 +538,25 @@ mod tests {
         assert!(Target::parse("theme:nope").is_err());
         assert!(Target::parse("colour:red").is_err());
         assert!(Target::parse("custody").is_err());
+    }
+
+    #[test]
+    fn prepare_rewrites_boundaries_and_hyphens() {
+        assert_eq!(prepare(r"\bab\b"), r"(?-u:\b)ab(?-u:\b)");
+        assert_eq!(prepare(r"[-\s]x"), r"[-\s]x");
+        assert_eq!(prepare(r"(?-i:CSE)"), r"(?-i:CSE)");
+        let re = compile(r"\bgroup-based\b").unwrap();
+        for t in [
+            "group-based",
+            "group\u{2011}based",
+            "group- based",
+            "GROUP-BASED",
+        ] {
+            assert!(re.is_match(t), "{t}");
+        }
+        assert!(!re.is_match("groupbased"));
+        let re = compile(r"(?<year>\d{4})").unwrap();
+        assert!(re.is_match("2019"));
     }
 
     #[test]
