@@ -324,6 +324,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
 /// - `\b` becomes an ASCII word boundary: the lazy DFA cannot run Unicode word
 ///   boundaries on non-ASCII text (curly quotes are everywhere in reports) and
 ///   would fall back to a much slower engine;
+/// - `\w` and `\W` are ASCII (English rules; far smaller automata);
 /// - a literal hyphen outside a character class also matches the Unicode
 ///   hyphens and dashes PDFs produce, and a space after it (a word broken at a
 ///   line end: "group- based").
@@ -335,6 +336,11 @@ pub(crate) fn prepare(pattern: &str) -> String {
         match c {
             '\\' => match chars.next() {
                 Some('b') if !in_class => out.push_str("(?-u:\\b)"),
+                // ASCII word characters: rules are English, and the Unicode
+                // class makes the automata (and their warm-up) much larger.
+                Some('w') if in_class => out.push_str("0-9A-Za-z_"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('W') if !in_class => out.push_str("[^0-9A-Za-z_]"),
                 Some(n) => {
                     out.push(c);
                     out.push(n);
@@ -544,6 +550,7 @@ mod tests {
     fn prepare_rewrites_boundaries_and_hyphens() {
         assert_eq!(prepare(r"\bab\b"), r"(?-u:\b)ab(?-u:\b)");
         assert_eq!(prepare(r"[-\s]x"), r"[-\s]x");
+        assert_eq!(prepare(r"[\w-]+\w"), r"[0-9A-Za-z_-]+[0-9A-Za-z_]");
         assert_eq!(prepare(r"(?-i:CSE)"), r"(?-i:CSE)");
         let re = compile(r"\bgroup-based\b").unwrap();
         for t in [

@@ -492,11 +492,38 @@ fn profile_scan() {
         n += ss.set.matches(p).into_iter().count();
     }
     eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
-    let t = std::time::Instant::now();
-    for p in &paras {
-        n += rs.scan_uncached(Scope::Text, p).len();
+    for round in 0..3 {
+        let t = std::time::Instant::now();
+        for p in &paras {
+            n += rs.scan_uncached(Scope::Text, p).len();
+        }
+        eprintln!("scan round {round}: {:?} ({n})", t.elapsed());
     }
-    eprintln!("scan: {:?} ({n})", t.elapsed());
+    // Where scan time goes: per fired rule.
+    let mut per: std::collections::HashMap<&str, (std::time::Duration, usize)> =
+        std::collections::HashMap::new();
+    for _ in 0..2 {
+        per.clear();
+        for p in &paras {
+            let mut fired: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+            for i in ss.set.matches(p).into_iter() {
+                let (ri, pi) = ss.owners[i];
+                fired.entry(ri).or_default().push(pi);
+            }
+            for (ri, pis) in fired {
+                let t = std::time::Instant::now();
+                let _ = rs.rules[ri].find_among(p, pis.into_iter());
+                let e = per.entry(rs.rules[ri].id.as_str()).or_default();
+                e.0 += t.elapsed();
+                e.1 += 1;
+            }
+        }
+    }
+    let mut v: Vec<_> = per.into_iter().collect();
+    v.sort_by_key(|(_, (d, _))| std::cmp::Reverse(*d));
+    for (id, (d, n)) in v.iter().take(10) {
+        eprintln!("fired {id}: {d:?} over {n}");
+    }
     // Slowest single rules.
     let mut times: Vec<(std::time::Duration, &str)> = rs
         .rules()
@@ -587,4 +614,122 @@ fn covers() {
             &all[..all.len().min(12)]
         );
     }
+}
+
+#[test]
+#[ignore]
+fn prepare_diff() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let rs = rules();
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for r in rs.rules() {
+        for p in &r.patterns {
+            let a = rule::compile(p).unwrap();
+            let b = regex::RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .unwrap();
+            for l in &lines {
+                if a.is_match(l) != b.is_match(l) {
+                    println!(
+                        "{} {:?}: prepared {} raw {}: {}",
+                        r.id,
+                        p,
+                        a.is_match(l),
+                        b.is_match(l),
+                        l
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn ascii_set_experiment() {
+    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
+        return;
+    };
+    let rs = rules();
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let pats: Vec<String> = rs
+        .rules()
+        .iter()
+        .filter(|r| r.scope == Scope::Text)
+        .flat_map(|r| r.patterns.iter().map(|p| rule::prepare(p)))
+        .collect();
+    let pats_ascii: Vec<String> = pats
+        .iter()
+        .map(|p| {
+            p.replace("[’\\']", "(?:\\xE2\\x80\\x99|')")
+                .replace("[’']", "(?:\\xE2\\x80\\x99|')")
+                .replace('’', "\\xE2\\x80\\x99")
+                .replace("[-\\u{2010}-\\u{2014}]", "(?:-|\\xE2\\x80[\\x90-\\x94])")
+                .replace("(?-u:\\b)", "\\b")
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    let set = regex::bytes::RegexSetBuilder::new(&pats_ascii)
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(256 << 20)
+        .dfa_size_limit(64 << 20)
+        .build();
+    eprintln!(
+        "build ascii {:?} {}",
+        t.elapsed(),
+        set.as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    );
+    let Ok(set) = set else { return };
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for l in &lines {
+            n += set.matches(l.as_bytes()).into_iter().count();
+        }
+        eprintln!("ascii round {round}: {:?} ({n})", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for l in &lines {
+            n += rs.sets[0].set.matches(l).into_iter().count();
+        }
+        eprintln!("unicode round {round}: {:?} ({n})", t.elapsed());
+    }
+}
+
+#[test]
+fn rule_set_and_bodies_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<RuleSet>();
+    assert_send_sync::<Bodies>();
+    // The per-thread memo must not leak answers between rule sets or scopes.
+    let a = rules();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("x.toml"),
+        "[[rule]]\nid = \"theme.custody.named\"\nname = \"cells-only\"\ntarget = \"theme:custody\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['\\bcells\\b']\n[rule.examples]\nmatch = [\"cells\"]\nno_match = [\"custody\"]\n",
+    )
+    .unwrap();
+    let b = RuleSet::load(Some(dir.path())).unwrap();
+    let text = "The custody suite was clean.";
+    assert_eq!(a.theme_names(text), ["custody"]);
+    assert!(b.theme_names(text).is_empty());
+    assert_eq!(a.theme_names(text), ["custody"]);
+    assert!(a.scan(Scope::Heading, text).is_empty());
+    assert!(!a.scan(Scope::Text, text).is_empty());
+    std::thread::scope(|s| {
+        s.spawn(|| assert_eq!(a.theme_names(text), ["custody"]));
+    });
 }
