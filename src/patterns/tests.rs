@@ -1,7 +1,7 @@
 //! Registry meta-tests over the built-in rules, plus behaviour of the
 //! convenience questions.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
@@ -732,4 +732,109 @@ fn rule_set_and_bodies_are_shareable_across_threads() {
     std::thread::scope(|s| {
         s.spawn(|| assert_eq!(a.theme_names(text), ["custody"]));
     });
+}
+
+/// Evaluate against a labelled corpus: `FINDINGS_TRUTH=corpus/truth.json`.
+/// Prints theme micro-F1 with per-theme counts and each miss, grade and
+/// back-reference agreement.
+#[test]
+#[ignore]
+fn truth_eval() {
+    let Ok(path) = std::env::var("FINDINGS_TRUTH") else {
+        return;
+    };
+    let rs = rules();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut per: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let verbose = std::env::var("FINDINGS_VERBOSE").is_ok();
+    for s in truth["statements"].as_array().unwrap() {
+        let text = s["text"].as_str().unwrap();
+        let want: HashSet<String> = s["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        let got: HashSet<String> = rs.theme_names(text).into_iter().collect();
+        for t in want.union(&got) {
+            let e = per.entry(t.clone()).or_default();
+            match (want.contains(t), got.contains(t)) {
+                (true, true) => e[0] += 1,
+                (false, true) => e[1] += 1,
+                _ => e[2] += 1,
+            }
+        }
+        if verbose && want != got {
+            let tags: Vec<String> = rs
+                .themes(text)
+                .iter()
+                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
+                .collect();
+            let mut extra: Vec<_> = got.difference(&want).collect();
+            let mut missing: Vec<_> = want.difference(&got).collect();
+            extra.sort();
+            missing.sort();
+            println!(
+                "{} {text}\n   FP {extra:?} FN {missing:?} {tags:?}",
+                s["id"]
+            );
+        }
+        // Grades.
+        if let Some(g) = s["grade"].as_str() {
+            let ours = rs.grade(text).map(|(g, _)| g.as_str());
+            if ours != Some(g) {
+                println!("GRADE {} want {g} got {ours:?}: {text}", s["id"]);
+            }
+        }
+        // Kinds from text alone (headings give the rest).
+        let kind = s["kind"].as_str().unwrap();
+        if let Some((k, r, _)) = rs.kind_for_text(text)
+            && k.as_str() != kind
+        {
+            println!("KIND {} want {kind} got {k} by {r}: {text}", s["id"]);
+        }
+    }
+    // Back-references: the later statement of each explicit repeat.
+    let by_id: HashMap<&str, &serde_json::Value> = truth["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s))
+        .collect();
+    let (mut ok, mut n) = (0, 0);
+    for r in truth["repeats"].as_array().unwrap() {
+        let later = by_id[r["later"].as_str().unwrap()];
+        let text = later["text"].as_str().unwrap();
+        let b = rs.back_reference(text);
+        let want_status = r["status"].as_str();
+        let got_status = b.as_ref().and_then(|b| b.status).map(|s| s.as_str());
+        if r["explicit"].as_bool() == Some(true) {
+            n += 1;
+            if b.is_some() && got_status == want_status {
+                ok += 1;
+            } else {
+                println!(
+                    "BACKREF {} want {want_status:?} got {b:?}: {text}",
+                    r["later"]
+                );
+            }
+        } else if b.is_some() {
+            println!("BACKREF (implicit) {} got {b:?}: {text}", r["later"]);
+        }
+    }
+    println!("explicit back-references right: {ok}/{n}");
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    for (t, [a, b, c]) in &per {
+        println!("{t:<36} tp {a:>3} fp {b:>3} fn {c:>3}");
+        tp += a;
+        fp += b;
+        fnn += c;
+    }
+    let p = tp as f64 / (tp + fp) as f64;
+    let r = tp as f64 / (tp + fnn) as f64;
+    println!(
+        "theme micro P {p:.3} R {r:.3} F1 {:.3}",
+        2.0 * p * r / (p + r)
+    );
 }
