@@ -435,8 +435,9 @@ impl RuleSet {
         .map(|(k, m)| (k, m.rule.to_string(), m.span))
     }
 
-    /// The grade stated in `text`. The most specific rule wins (by priority,
-    /// so "requires improvement to be good" is requires_improvement, not good),
+    /// The grade stated in `text`. The most specific rule wins (by priority:
+    /// "requires improvement to be good" is requires_improvement, not good;
+    /// "Good use of resources Requires improvement" is requires_improvement),
     /// then the earliest, then the longest match.
     pub fn grade(&self, text: &str) -> Option<(Grade, String)> {
         self.best(Scope::Text, text, |t| match t {
