@@ -316,6 +316,23 @@ fn report_types_and_publishers() {
         rt("Fire and Rescue Service inspections 2018/19 Shropshire Fire and Rescue Service"),
         Some(ReportType::FireAndRescue)
     );
+    assert_eq!(
+        rt("Kent Police – National child\nprotection inspection: postinspection review"),
+        Some(ReportType::Revisit)
+    );
+    assert_eq!(
+        rt(
+            "Still looking: an inspection of the police response to children who go missing\nPolice forces: Thames Valley Police, Kent Police"
+        ),
+        Some(ReportType::Thematic)
+    );
+    // Ofsted's children's services inspections are `other`.
+    assert_eq!(
+        rt(
+            "Lancashire County Council\nInspection of services for children in need of help and protection"
+        ),
+        None
+    );
     let p = |s: &str, y| rs.publisher(s, y).map(|(p, _)| p);
     assert_eq!(p("© HMIC 2015", Some(2015)), Some(Publisher::Hmic));
     assert_eq!(p("© HMIC 2018", Some(2018)), Some(Publisher::Hmicfrs));
