@@ -204,6 +204,8 @@ fn kinds() {
     assert_eq!(h("Summary of recommendations"), Some(Kind::Recommendation));
     assert_eq!(h("Recommendations"), Some(Kind::Recommendation));
     assert_eq!(h("Promising practice"), Some(Kind::InnovativePractice));
+    assert_eq!(h("Area of concern"), Some(Kind::AreaForImprovement));
+    assert_eq!(h("Summary of causes of concern and recommendations"), None);
     assert_eq!(h("Our judgements"), Some(Kind::GradedJudgement));
     assert_eq!(h("What needs to improve"), Some(Kind::AreaForImprovement));
     assert_eq!(h("Investigating crime"), None);
@@ -854,4 +856,17 @@ fn truth_eval() {
         "theme micro P {p:.3} R {r:.3} F1 {:.3}",
         2.0 * p * r / (p + r)
     );
+}
+
+/// Manual: kind of each heading in a file (`FINDINGS_HEADINGS=file`).
+#[test]
+#[ignore]
+fn headings() {
+    let Ok(path) = std::env::var("FINDINGS_HEADINGS") else {
+        return;
+    };
+    let rs = rules();
+    for h in std::fs::read_to_string(path).unwrap().lines() {
+        println!("{:<28} {h}", format!("{:?}", rs.kind_for_heading(h).map(|(k, _)| k)));
+    }
 }
