@@ -561,41 +561,6 @@ fn profile_scan() {
     }
 }
 
-/// Manual precision check: `FINDINGS_EVAL=file.tsv` (text TAB themes,comma,separated).
-#[test]
-#[ignore]
-fn eval_tsv() {
-    let Ok(path) = std::env::var("FINDINGS_EVAL") else {
-        return;
-    };
-    let rs = rules();
-    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        let Some((text, want)) = line.split_once('\t') else {
-            continue;
-        };
-        let want: HashSet<&str> = want.split(',').filter(|s| !s.is_empty()).collect();
-        let got = rs.theme_names(text);
-        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
-        let extra: Vec<_> = got.difference(&want).collect();
-        let missing: Vec<_> = want.difference(&got).collect();
-        tp += got.intersection(&want).count();
-        fp += extra.len();
-        fnn += missing.len();
-        if !extra.is_empty() || !missing.is_empty() {
-            let tags: Vec<String> = rs
-                .themes(text)
-                .iter()
-                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
-                .collect();
-            println!("{text}\n   +{extra:?} -{missing:?} {tags:?}");
-        }
-    }
-    let p = tp as f64 / (tp + fp) as f64;
-    let r = tp as f64 / (tp + fnn) as f64;
-    println!("P {p:.3} R {r:.3} F1 {:.3}", 2.0 * p * r / (p + r));
-}
-
 /// Manual check of cover questions over a folder of text files:
 /// `FINDINGS_COVERS=dir`.
 #[test]
@@ -632,99 +597,6 @@ fn covers() {
             b,
             &all[..all.len().min(12)]
         );
-    }
-}
-
-#[test]
-#[ignore]
-fn prepare_diff() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let rs = rules();
-    let text = std::fs::read_to_string(path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    for r in rs.rules() {
-        for p in &r.patterns {
-            let a = rule::compile(p).unwrap();
-            let b = regex::RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .unwrap();
-            for l in &lines {
-                if a.is_match(l) != b.is_match(l) {
-                    println!(
-                        "{} {:?}: prepared {} raw {}: {}",
-                        r.id,
-                        p,
-                        a.is_match(l),
-                        b.is_match(l),
-                        l
-                    );
-                }
-            }
-        }
-    }
-}
-
-#[test]
-#[ignore]
-fn ascii_set_experiment() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let rs = rules();
-    let text = std::fs::read_to_string(path).unwrap();
-    let lines: Vec<String> = text
-        .split('\n')
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let pats: Vec<String> = rs
-        .rules()
-        .iter()
-        .filter(|r| r.scope == Scope::Text)
-        .flat_map(|r| r.patterns.iter().map(|p| rule::prepare(p)))
-        .collect();
-    let pats_ascii: Vec<String> = pats
-        .iter()
-        .map(|p| {
-            p.replace("[’\\']", "(?:\\xE2\\x80\\x99|')")
-                .replace("[’']", "(?:\\xE2\\x80\\x99|')")
-                .replace('’', "\\xE2\\x80\\x99")
-                .replace("[-\\u{2010}-\\u{2014}]", "(?:-|\\xE2\\x80[\\x90-\\x94])")
-                .replace("(?-u:\\b)", "\\b")
-        })
-        .collect();
-    let t = std::time::Instant::now();
-    let set = regex::bytes::RegexSetBuilder::new(&pats_ascii)
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(256 << 20)
-        .dfa_size_limit(64 << 20)
-        .build();
-    eprintln!(
-        "build ascii {:?} {}",
-        t.elapsed(),
-        set.as_ref()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default()
-    );
-    let Ok(set) = set else { return };
-    for round in 0..2 {
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for l in &lines {
-            n += set.matches(l.as_bytes()).into_iter().count();
-        }
-        eprintln!("ascii round {round}: {:?} ({n})", t.elapsed());
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for l in &lines {
-            n += rs.sets[0].set.matches(l).into_iter().count();
-        }
-        eprintln!("unicode round {round}: {:?} ({n})", t.elapsed());
     }
 }
 
@@ -867,6 +739,40 @@ fn headings() {
     };
     let rs = rules();
     for h in std::fs::read_to_string(path).unwrap().lines() {
-        println!("{:<28} {h}", format!("{:?}", rs.kind_for_heading(h).map(|(k, _)| k)));
+        println!(
+            "{:<28} {h}",
+            format!("{:?}", rs.kind_for_heading(h).map(|(k, _)| k))
+        );
     }
+}
+
+/// Theme micro-F1 on the project's labelled corpus (`corpus/truth.json`), when
+/// it is there: the rules are tuned to it, and this keeps them from drifting.
+#[test]
+fn themes_on_labelled_corpus() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/truth.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let truth: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rs = rules();
+    let (mut tp, mut fp, mut fnn) = (0usize, 0usize, 0usize);
+    for s in truth["statements"].as_array().unwrap() {
+        let want: HashSet<&str> = s["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        let got = rs.theme_names(s["text"].as_str().unwrap());
+        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
+        tp += got.intersection(&want).count();
+        fp += got.difference(&want).count();
+        fnn += want.difference(&got).count();
+    }
+    let f1 = 2.0 * tp as f64 / (2 * tp + fp + fnn) as f64;
+    assert!(
+        f1 >= 0.85,
+        "theme micro-F1 {f1:.3} (tp {tp}, fp {fp}, fn {fnn})"
+    );
 }
