@@ -1,9 +1,11 @@
 //! Rules as data: loads `patterns/*.toml`, validates, compiles and applies them.
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
-//! a [`RuleSet`] that answers "which rules fire on this text" cheaply: one
-//! [`regex::RegexSet`] per [`Scope`] finds the rules that fire, then only those
-//! rules' own regexes run to find the span. On top of [`RuleSet::scan`] sit the
+//! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
+//! [`Scope`], a few [`regex::RegexSet`]s of loosened patterns find the rules
+//! that may fire, then only those rules' own regexes run to confirm and find
+//! the span. A per-thread memo answers the several questions the segmenter asks
+//! of one statement (themes, kind, grade, back-reference) from one scan. On top of [`RuleSet::scan`] sit the
 //! questions the segmenter asks: themes, kind of a heading or sentence, grade,
 //! back-reference, report type and publisher. The registry of inspected bodies
 //! (forces, fire services, local authorities) is in [`bodies`].
@@ -178,12 +180,30 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
+/// Patterns per `RegexSet` chunk. One set per scope would be the smallest
+/// number of passes, but the lazy DFA of a set of several hundred patterns
+/// builds so many states that the first statements a thread tags are slow;
+/// chunks keep each automaton small while the passes stay cheap.
+const SET_CHUNK: usize = 64;
+
 /// One scope's compiled matcher.
 #[derive(Debug, Clone)]
 struct ScopeSet {
-    set: RegexSet,
-    /// For each pattern of `set`: (rule index, pattern index within the rule).
+    /// Chunks of the scope's (loosened) patterns.
+    sets: Vec<RegexSet>,
+    /// For each pattern, in chunk order: (rule index, pattern index within the rule).
     owners: Vec<(usize, usize)>,
+}
+
+impl ScopeSet {
+    /// Indexes (into `owners`) of the patterns that may match `text`.
+    fn matches(&self, text: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (c, set) in self.sets.iter().enumerate() {
+            out.extend(set.matches(text).into_iter().map(|i| c * SET_CHUNK + i));
+        }
+        out
+    }
 }
 
 /// The loaded, compiled rules.
@@ -276,21 +296,29 @@ impl RuleSet {
                     continue;
                 }
                 for (pi, p) in r.patterns.iter().enumerate() {
-                    patterns.push(rule::prepare(p));
+                    patterns.push(rule::relax(&rule::prepare(p)));
                     owners.push((ri, pi));
                 }
             }
-            let set = RegexSetBuilder::new(&patterns)
-                .case_insensitive(true)
-                .size_limit(256 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| PatternError::Invalid {
-                    file: "(all)".into(),
-                    rule: format!("(scope {scope})"),
-                    message: format!("cannot build the pattern set: {e}"),
-                })?;
-            sets.push(ScopeSet { set, owners });
+            let chunks = patterns
+                .chunks(SET_CHUNK)
+                .map(|chunk| {
+                    RegexSetBuilder::new(chunk)
+                        .case_insensitive(true)
+                        .size_limit(64 << 20)
+                        .dfa_size_limit(16 << 20)
+                        .build()
+                        .map_err(|e| PatternError::Invalid {
+                            file: "(all)".into(),
+                            rule: format!("(scope {scope})"),
+                            message: format!("cannot build the pattern set: {e}"),
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            sets.push(ScopeSet {
+                sets: chunks,
+                owners,
+            });
         }
         Ok(RuleSet {
             rules,
@@ -370,7 +398,7 @@ impl RuleSet {
     fn scan_uncached(&self, scope: Scope, text: &str) -> Vec<(usize, [usize; 2], Option<i32>)> {
         let ss = &self.sets[scope.index()];
         let mut fired: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in ss.set.matches(text).into_iter() {
+        for i in ss.matches(text) {
             let (ri, pi) = ss.owners[i];
             fired.entry(ri).or_default().push(pi);
         }

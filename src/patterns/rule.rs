@@ -379,6 +379,67 @@ pub(crate) fn prepare(pattern: &str) -> String {
     out
 }
 
+/// A looser form of a prepared pattern for the per-scope `RegexSet`: every
+/// counted repetition `{m,n}` becomes `*`. The set only has to say which rules
+/// *may* fire (each candidate is then confirmed by its exact regex), and
+/// counted repetitions such as `[^.]{0,120}` multiply the states the set's lazy
+/// DFA must build, which made the first statements of every thread slow.
+pub(crate) fn relax(prepared: &str) -> String {
+    let mut out = String::with_capacity(prepared.len());
+    let mut chars = prepared.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                    // `\u{2010}`, `\x{41}`, `\p{L}`: the braces are not a count.
+                    if matches!(n, 'u' | 'x' | 'p' | 'P' | 'U') && chars.peek() == Some(&'{') {
+                        for x in chars.by_ref() {
+                            out.push(x);
+                            if x == '}' {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => {
+                // A counted repetition is `{` digits [`,` [digits]] `}`.
+                let rest: String = chars.clone().take_while(|&x| x != '}').collect();
+                let is_count = !rest.is_empty()
+                    && rest.chars().all(|x| x.is_ascii_digit() || x == ',')
+                    && rest.chars().next().is_some_and(|x| x.is_ascii_digit());
+                if is_count {
+                    for _ in 0..=rest.chars().count() {
+                        chars.next();
+                    }
+                    out.push('*');
+                } else {
+                    out.push(c);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn is_dotted_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('.').collect();
     parts.len() >= 3
@@ -564,6 +625,21 @@ mod tests {
         assert!(!re.is_match("groupbased"));
         let re = compile(r"(?<year>\d{4})").unwrap();
         assert!(re.is_match("2019"));
+    }
+
+    #[test]
+    fn relax_loosens_counted_repetition_only() {
+        assert_eq!(relax(r"[^.]{0,120}?x"), r"[^.]*?x");
+        assert_eq!(relax(r"(?:\w+\s+){0,4}?report"), r"(?:\w+\s+)*?report");
+        assert_eq!(relax(r"\d{4}\{x\}[{]"), r"\d*\{x\}[{]");
+        assert_eq!(relax(r"\u{2010}"), r"\u{2010}");
+        for p in [r"\bby\s+\d{1,2}\s+\w+\s+\d{4}", r"a[^.]{0,40}?b"] {
+            let exact = compile(p).unwrap();
+            let loose = compile(&relax(&prepare(p))).unwrap();
+            for t in ["by 31 May 2021", "a b", "a xxxxxxxxxx b"] {
+                assert!(!exact.is_match(t) || loose.is_match(t), "{p} {t}");
+            }
+        }
     }
 
     #[test]

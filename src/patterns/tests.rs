@@ -508,7 +508,7 @@ fn profile_scan() {
     let t = std::time::Instant::now();
     let mut n = 0;
     for p in &paras {
-        n += ss.set.matches(p).into_iter().count();
+        n += ss.matches(p).len();
     }
     eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
     for round in 0..3 {
@@ -525,7 +525,7 @@ fn profile_scan() {
         per.clear();
         for p in &paras {
             let mut fired: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-            for i in ss.set.matches(p).into_iter() {
+            for i in ss.matches(p) {
                 let (ri, pi) = ss.owners[i];
                 fired.entry(ri).or_default().push(pi);
             }
@@ -775,4 +775,57 @@ fn themes_on_labelled_corpus() {
         f1 >= 0.85,
         "theme micro-F1 {f1:.3} (tp {tp}, fp {fp}, fn {fnn})"
     );
+}
+
+/// Manual: cold and warm tagging time over the labelled statements
+/// (`FINDINGS_TRUTH=corpus/truth.json`).
+#[test]
+#[ignore]
+fn truth_timing() {
+    let Ok(path) = std::env::var("FINDINGS_TRUTH") else {
+        return;
+    };
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let texts: Vec<&str> = truth["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let t = std::time::Instant::now();
+    let rs = rules();
+    eprintln!("load {:?}", t.elapsed());
+    for round in 0..3 {
+        let t = std::time::Instant::now();
+        for x in &texts {
+            let _ = rs.themes(x);
+            let _ = rs.kind_for_text(x);
+            let _ = rs.grade(x);
+            let _ = rs.back_reference(x);
+        }
+        eprintln!(
+            "round {round}: {} statements, {bytes} bytes, {:?}",
+            texts.len(),
+            t.elapsed()
+        );
+    }
+}
+
+#[test]
+#[ignore]
+fn load_timing() {
+    let t = std::time::Instant::now();
+    let mut rules = Vec::new();
+    for (name, text) in BUILTIN_RULE_FILES {
+        rules.extend(parse_file(name, text).unwrap());
+    }
+    eprintln!("parse + compile single regexes: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let _ = RuleSet::from_rules(rules, String::new()).unwrap();
+    eprintln!("build sets: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let _ = Bodies::builtin();
+    eprintln!("bodies: {:?}", t.elapsed());
 }
