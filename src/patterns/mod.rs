@@ -12,6 +12,32 @@
 //!
 //! It does not split text into statements or decide which scope a piece of text
 //! is: that is the segmenter's job.
+//!
+//! # Rule files
+//!
+//! One rule per `[[rule]]` table (`patterns/*.toml`, or a user folder passed to
+//! [`RuleSet::load`], whose rules add to the built-ins or replace them by id):
+//!
+//! ```toml
+//! [[rule]]
+//! id = "theme.risk_assessment.named"   # family.target.detail; stable, never reused
+//! name = "risk-assessment"              # kebab-case name of what it finds
+//! target = "theme:risk_assessment"      # theme:|kind:|grade:|status:|publisher:|report_type:<id>, or backref
+//! scope = "text"                        # text | heading | cover
+//! description = "Risk assessment named."
+//! patterns = ['\brisk\s+assessments?\b'] # case-insensitive; any may match; (?<year>...) in backrefs
+//! negative = ['\bfire\s+risk\b']        # optional: any match vetoes the rule
+//! weight = 1.0                          # themes: given when the summed weight >= 1.0
+//! priority = 0                          # kinds, grades, statuses, types, publishers: highest wins
+//! status = "stable"                     # stable | preview | deprecated (+ replaced_by)
+//! [rule.examples]
+//! match = ["Officers completed a risk assessment."]
+//! no_match = ["Officers attended promptly."]
+//! ```
+//!
+//! In patterns, `\b` is an ASCII word boundary, `\w` is ASCII, and a literal
+//! hyphen also matches Unicode dashes and a line-broken word ("group- based").
+//! [`RuleSet::check`] runs every example.
 
 pub mod bodies;
 pub mod check;
@@ -274,9 +300,15 @@ impl RuleSet {
                 }
             }
         }
+        // Hash file names (not the user folder's path) and texts, so the same
+        // rules give the same hash wherever they live.
         let mut h = Sha256::new();
         for (file, text) in &sources {
-            h.update(file.as_bytes());
+            let name = Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.clone());
+            h.update(name.as_bytes());
             h.update([0]);
             h.update(text.as_bytes());
             h.update([0]);

@@ -441,124 +441,16 @@ fn errors_name_file_rule_and_problem() {
 #[test]
 fn hash_is_stable() {
     assert_eq!(rules().hash(), rules().hash());
+    // A user folder's location does not change the hash; its contents do.
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let rule = "[[rule]]\nid = \"theme.custody.extra\"\nname = \"cells-extra\"\ntarget = \"theme:custody\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['\\bcells\\b']\n[rule.examples]\nmatch = [\"cells\"]\nno_match = [\"custody\"]\n";
+    std::fs::write(a.path().join("x.toml"), rule).unwrap();
+    std::fs::write(b.path().join("x.toml"), rule).unwrap();
+    let ha = RuleSet::load(Some(a.path())).unwrap().hash();
+    assert_eq!(ha, RuleSet::load(Some(b.path())).unwrap().hash());
+    assert_ne!(ha, rules().hash());
     assert_eq!(rules().hash().len(), 64);
-}
-
-/// Manual exploration: `FINDINGS_EXPLORE=path cargo test --lib explore -- --ignored --nocapture`
-/// prints each paragraph's themes, kind and back-reference, and the time taken.
-#[test]
-#[ignore]
-fn explore() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let t0 = std::time::Instant::now();
-    let rs = rules();
-    eprintln!("load: {:?}", t0.elapsed());
-    let text = std::fs::read_to_string(path).unwrap();
-    let paras: Vec<String> = text
-        .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| p.split(' ').count() >= 8)
-        .collect();
-    let t1 = std::time::Instant::now();
-    let mut n = 0;
-    for p in &paras {
-        let tags = rs.themes(p);
-        let _ = rs.kind_for_text(p);
-        let _ = rs.back_reference(p);
-        n += tags.len();
-    }
-    let el = t1.elapsed();
-    let bytes: usize = paras.iter().map(|p| p.len()).sum();
-    eprintln!(
-        "{} paras, {} bytes, {} tags in {:?}",
-        paras.len(),
-        bytes,
-        n,
-        el
-    );
-    for p in &paras {
-        let tags = rs.themes(p);
-        let th: Vec<String> = tags
-            .iter()
-            .map(|t| format!("{}<{}>", t.target, &p[t.span[0]..t.span[1]]))
-            .collect();
-        let k = rs.kind_for_text(p).map(|(k, _, _)| k.to_string());
-        let b = rs.back_reference(p);
-        println!("---\n{}\n  => {:?} {:?} {:?}", p, th, k, b);
-    }
-}
-
-#[test]
-#[ignore]
-fn profile_scan() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let rs = rules();
-    let text = std::fs::read_to_string(path).unwrap();
-    let paras: Vec<String> = text
-        .split('\n')
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let bytes: usize = paras.iter().map(|p| p.len()).sum();
-    let ss = &rs.sets[Scope::Text.index()];
-    let t = std::time::Instant::now();
-    let mut n = 0;
-    for p in &paras {
-        n += ss.matches(p).len();
-    }
-    eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
-    for round in 0..3 {
-        let t = std::time::Instant::now();
-        for p in &paras {
-            n += rs.scan_uncached(Scope::Text, p).len();
-        }
-        eprintln!("scan round {round}: {:?} ({n})", t.elapsed());
-    }
-    // Where scan time goes: per fired rule.
-    let mut per: std::collections::HashMap<&str, (std::time::Duration, usize)> =
-        std::collections::HashMap::new();
-    for _ in 0..2 {
-        per.clear();
-        for p in &paras {
-            let mut fired: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-            for i in ss.matches(p) {
-                let (ri, pi) = ss.owners[i];
-                fired.entry(ri).or_default().push(pi);
-            }
-            for (ri, pis) in fired {
-                let t = std::time::Instant::now();
-                let _ = rs.rules[ri].find_among(p, pis.into_iter());
-                let e = per.entry(rs.rules[ri].id.as_str()).or_default();
-                e.0 += t.elapsed();
-                e.1 += 1;
-            }
-        }
-    }
-    let mut v: Vec<_> = per.into_iter().collect();
-    v.sort_by_key(|(_, (d, _))| std::cmp::Reverse(*d));
-    for (id, (d, n)) in v.iter().take(10) {
-        eprintln!("fired {id}: {d:?} over {n}");
-    }
-    // Slowest single rules.
-    let mut times: Vec<(std::time::Duration, &str)> = rs
-        .rules()
-        .iter()
-        .map(|r| {
-            let t = std::time::Instant::now();
-            for p in &paras {
-                let _ = r.find(p);
-            }
-            (t.elapsed(), r.id.as_str())
-        })
-        .collect();
-    times.sort();
-    for (d, id) in times.iter().rev().take(8) {
-        eprintln!("{d:?} {id}");
-    }
 }
 
 /// Manual check of cover questions over a folder of text files:
@@ -811,21 +703,4 @@ fn truth_timing() {
             t.elapsed()
         );
     }
-}
-
-#[test]
-#[ignore]
-fn load_timing() {
-    let t = std::time::Instant::now();
-    let mut rules = Vec::new();
-    for (name, text) in BUILTIN_RULE_FILES {
-        rules.extend(parse_file(name, text).unwrap());
-    }
-    eprintln!("parse + compile single regexes: {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let _ = RuleSet::from_rules(rules, String::new()).unwrap();
-    eprintln!("build sets: {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let _ = Bodies::builtin();
-    eprintln!("bodies: {:?}", t.elapsed());
 }
