@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::*;
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
 
-fn rules() -> RuleSet {
-    RuleSet::builtin().expect("built-in rules load")
+/// The built-in rules, loaded once for all tests.
+fn rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules load"))
 }
 
 #[test]
