@@ -1,15 +1,43 @@
 //! Rules as data: loads `patterns/*.toml`, validates, compiles and applies them.
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
-//! a [`RuleSet`] that answers "which rules fire on this text" cheaply: one
-//! [`regex::RegexSet`] per [`Scope`] finds the rules that fire, then only those
-//! rules' own regexes run to find the span. On top of [`RuleSet::scan`] sit the
+//! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
+//! [`Scope`], a few [`regex::RegexSet`]s of loosened patterns find the rules
+//! that may fire, then only those rules' own regexes run to confirm and find
+//! the span. A per-thread memo answers the several questions the segmenter asks
+//! of one statement (themes, kind, grade, back-reference) from one scan. On top of [`RuleSet::scan`] sit the
 //! questions the segmenter asks: themes, kind of a heading or sentence, grade,
 //! back-reference, report type and publisher. The registry of inspected bodies
 //! (forces, fire services, local authorities) is in [`bodies`].
 //!
 //! It does not split text into statements or decide which scope a piece of text
 //! is: that is the segmenter's job.
+//!
+//! # Rule files
+//!
+//! One rule per `[[rule]]` table (`patterns/*.toml`, or a user folder passed to
+//! [`RuleSet::load`], whose rules add to the built-ins or replace them by id):
+//!
+//! ```toml
+//! [[rule]]
+//! id = "theme.risk_assessment.named"   # family.target.detail; stable, never reused
+//! name = "risk-assessment"              # kebab-case name of what it finds
+//! target = "theme:risk_assessment"      # theme:|kind:|grade:|status:|publisher:|report_type:<id>, or backref
+//! scope = "text"                        # text | heading | cover
+//! description = "Risk assessment named."
+//! patterns = ['\brisk\s+assessments?\b'] # case-insensitive; any may match; (?<year>...) in backrefs
+//! negative = ['\bfire\s+risk\b']        # optional: any match vetoes the rule
+//! weight = 1.0                          # themes: given when the summed weight >= 1.0
+//! priority = 0                          # kinds, grades, statuses, types, publishers: highest wins
+//! status = "stable"                     # stable | preview | deprecated (+ replaced_by)
+//! [rule.examples]
+//! match = ["Officers completed a risk assessment."]
+//! no_match = ["Officers attended promptly."]
+//! ```
+//!
+//! In patterns, `\b` is an ASCII word boundary, `\w` is ASCII, and a literal
+//! hyphen also matches Unicode dashes and a line-broken word ("group- based").
+//! [`RuleSet::check`] runs every example.
 
 pub mod bodies;
 pub mod check;
@@ -178,12 +206,30 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
+/// Patterns per `RegexSet` chunk. One set per scope would be the smallest
+/// number of passes, but the lazy DFA of a set of several hundred patterns
+/// builds so many states that the first statements a thread tags are slow;
+/// chunks keep each automaton small while the passes stay cheap.
+const SET_CHUNK: usize = 64;
+
 /// One scope's compiled matcher.
 #[derive(Debug, Clone)]
 struct ScopeSet {
-    set: RegexSet,
-    /// For each pattern of `set`: (rule index, pattern index within the rule).
+    /// Chunks of the scope's (loosened) patterns.
+    sets: Vec<RegexSet>,
+    /// For each pattern, in chunk order: (rule index, pattern index within the rule).
     owners: Vec<(usize, usize)>,
+}
+
+impl ScopeSet {
+    /// Indexes (into `owners`) of the patterns that may match `text`.
+    fn matches(&self, text: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (c, set) in self.sets.iter().enumerate() {
+            out.extend(set.matches(text).into_iter().map(|i| c * SET_CHUNK + i));
+        }
+        out
+    }
 }
 
 /// The loaded, compiled rules.
@@ -254,9 +300,15 @@ impl RuleSet {
                 }
             }
         }
+        // Hash file names (not the user folder's path) and texts, so the same
+        // rules give the same hash wherever they live.
         let mut h = Sha256::new();
         for (file, text) in &sources {
-            h.update(file.as_bytes());
+            let name = Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.clone());
+            h.update(name.as_bytes());
             h.update([0]);
             h.update(text.as_bytes());
             h.update([0]);
@@ -276,21 +328,29 @@ impl RuleSet {
                     continue;
                 }
                 for (pi, p) in r.patterns.iter().enumerate() {
-                    patterns.push(rule::prepare(p));
+                    patterns.push(rule::relax(&rule::prepare(p)));
                     owners.push((ri, pi));
                 }
             }
-            let set = RegexSetBuilder::new(&patterns)
-                .case_insensitive(true)
-                .size_limit(256 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .map_err(|e| PatternError::Invalid {
-                    file: "(all)".into(),
-                    rule: format!("(scope {scope})"),
-                    message: format!("cannot build the pattern set: {e}"),
-                })?;
-            sets.push(ScopeSet { set, owners });
+            let chunks = patterns
+                .chunks(SET_CHUNK)
+                .map(|chunk| {
+                    RegexSetBuilder::new(chunk)
+                        .case_insensitive(true)
+                        .size_limit(64 << 20)
+                        .dfa_size_limit(16 << 20)
+                        .build()
+                        .map_err(|e| PatternError::Invalid {
+                            file: "(all)".into(),
+                            rule: format!("(scope {scope})"),
+                            message: format!("cannot build the pattern set: {e}"),
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            sets.push(ScopeSet {
+                sets: chunks,
+                owners,
+            });
         }
         Ok(RuleSet {
             rules,
@@ -370,7 +430,7 @@ impl RuleSet {
     fn scan_uncached(&self, scope: Scope, text: &str) -> Vec<(usize, [usize; 2], Option<i32>)> {
         let ss = &self.sets[scope.index()];
         let mut fired: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in ss.set.matches(text).into_iter() {
+        for i in ss.matches(text) {
             let (ri, pi) = ss.owners[i];
             fired.entry(ri).or_default().push(pi);
         }
@@ -435,8 +495,9 @@ impl RuleSet {
         .map(|(k, m)| (k, m.rule.to_string(), m.span))
     }
 
-    /// The grade stated in `text`. The most specific rule wins (by priority,
-    /// so "requires improvement to be good" is requires_improvement, not good),
+    /// The grade stated in `text`. The most specific rule wins (by priority:
+    /// "requires improvement to be good" is requires_improvement, not good;
+    /// "Good use of resources Requires improvement" is requires_improvement),
     /// then the earliest, then the longest match.
     pub fn grade(&self, text: &str) -> Option<(Grade, String)> {
         self.best(Scope::Text, text, |t| match t {
@@ -447,8 +508,9 @@ impl RuleSet {
     }
 
     /// An explicit reference back to an earlier report or inspection, with the
-    /// year (when stated) and the status (when stated). A status alone ("this
-    /// recommendation has not been met") also counts as a back-reference.
+    /// year (when stated) and the status (when stated). A strong status alone
+    /// ("this recommendation has not been met") also counts as a
+    /// back-reference; a weak one ("some progress") needs a backref rule.
     pub fn back_reference(&self, text: &str) -> Option<BackReference> {
         let matches = self.scan(Scope::Text, text);
         let backref = pick(
@@ -457,8 +519,10 @@ impl RuleSet {
                 .filter(|m| matches!(m.target, Target::BackRef))
                 .map(|m| ((), m)),
         );
+        // Weak status cues (weight < 1, "some progress") count only beside an
+        // explicit back-reference.
         let status = pick(matches.iter().filter_map(|m| match m.target {
-            Target::Status(s) => Some((*s, m)),
+            Target::Status(s) if backref.is_some() || m.weight >= THEME_THRESHOLD => Some((*s, m)),
             _ => None,
         }));
         let year = matches

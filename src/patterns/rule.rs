@@ -320,24 +320,121 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Rewrite `\b` as ASCII word boundaries: the lazy DFA cannot run
-/// Unicode word boundaries on non-ASCII text (curly quotes are everywhere in
-/// reports) and would fall back to a much slower engine.
+/// Rewrite a rule pattern for matching:
+/// - `\b` becomes an ASCII word boundary: the lazy DFA cannot run Unicode word
+///   boundaries on non-ASCII text (curly quotes are everywhere in reports) and
+///   would fall back to a much slower engine;
+/// - `\w` and `\W` are ASCII (English rules; far smaller automata);
+/// - a literal hyphen outside a character class also matches the Unicode
+///   hyphens and dashes PDFs produce, and a space after it (a word broken at a
+///   line end: "group- based").
 pub(crate) fn prepare(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('b') => out.push_str("(?-u:\\b)"),
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if !in_class => out.push_str("(?-u:\\b)"),
+                // ASCII word characters: rules are English, and the Unicode
+                // class makes the automata (and their warm-up) much larger.
+                Some('w') if in_class => out.push_str("0-9A-Za-z_"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('W') if !in_class => out.push_str("[^0-9A-Za-z_]"),
                 Some(n) => {
                     out.push(c);
                     out.push(n);
                 }
                 None => out.push(c),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is literal.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
             }
-        } else {
-            out.push(c);
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class && chars.peek() == Some(&'?') => {
+                // Group flags such as `(?-i:` keep their hyphen.
+                out.push(c);
+                for f in chars.by_ref() {
+                    out.push(f);
+                    if f == ':' || f == ')' || f == '>' {
+                        break;
+                    }
+                }
+            }
+            '-' if !in_class => out.push_str("(?:[-\\u{2010}-\\u{2014}] ?)"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A looser form of a prepared pattern for the per-scope `RegexSet`: every
+/// counted repetition `{m,n}` becomes `*`. The set only has to say which rules
+/// *may* fire (each candidate is then confirmed by its exact regex), and
+/// counted repetitions such as `[^.]{0,120}` multiply the states the set's lazy
+/// DFA must build, which made the first statements of every thread slow.
+pub(crate) fn relax(prepared: &str) -> String {
+    let mut out = String::with_capacity(prepared.len());
+    let mut chars = prepared.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                    // `\u{2010}`, `\x{41}`, `\p{L}`: the braces are not a count.
+                    if matches!(n, 'u' | 'x' | 'p' | 'P' | 'U') && chars.peek() == Some(&'{') {
+                        for x in chars.by_ref() {
+                            out.push(x);
+                            if x == '}' {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap_or('^'));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().unwrap_or(']'));
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => {
+                // A counted repetition is `{` digits [`,` [digits]] `}`.
+                let rest: String = chars.clone().take_while(|&x| x != '}').collect();
+                let is_count = !rest.is_empty()
+                    && rest.chars().all(|x| x.is_ascii_digit() || x == ',')
+                    && rest.chars().next().is_some_and(|x| x.is_ascii_digit());
+                if is_count {
+                    for _ in 0..=rest.chars().count() {
+                        chars.next();
+                    }
+                    out.push('*');
+                } else {
+                    out.push(c);
+                }
+            }
+            c => out.push(c),
         }
     }
     out
@@ -508,6 +605,41 @@ mod tests {
         assert!(Target::parse("theme:nope").is_err());
         assert!(Target::parse("colour:red").is_err());
         assert!(Target::parse("custody").is_err());
+    }
+
+    #[test]
+    fn prepare_rewrites_boundaries_and_hyphens() {
+        assert_eq!(prepare(r"\bab\b"), r"(?-u:\b)ab(?-u:\b)");
+        assert_eq!(prepare(r"[-\s]x"), r"[-\s]x");
+        assert_eq!(prepare(r"[\w-]+\w"), r"[0-9A-Za-z_-]+[0-9A-Za-z_]");
+        assert_eq!(prepare(r"(?-i:CSE)"), r"(?-i:CSE)");
+        let re = compile(r"\bgroup-based\b").unwrap();
+        for t in [
+            "group-based",
+            "group\u{2011}based",
+            "group- based",
+            "GROUP-BASED",
+        ] {
+            assert!(re.is_match(t), "{t}");
+        }
+        assert!(!re.is_match("groupbased"));
+        let re = compile(r"(?<year>\d{4})").unwrap();
+        assert!(re.is_match("2019"));
+    }
+
+    #[test]
+    fn relax_loosens_counted_repetition_only() {
+        assert_eq!(relax(r"[^.]{0,120}?x"), r"[^.]*?x");
+        assert_eq!(relax(r"(?:\w+\s+){0,4}?report"), r"(?:\w+\s+)*?report");
+        assert_eq!(relax(r"\d{4}\{x\}[{]"), r"\d*\{x\}[{]");
+        assert_eq!(relax(r"\u{2010}"), r"\u{2010}");
+        for p in [r"\bby\s+\d{1,2}\s+\w+\s+\d{4}", r"a[^.]{0,40}?b"] {
+            let exact = compile(p).unwrap();
+            let loose = compile(&relax(&prepare(p))).unwrap();
+            for t in ["by 31 May 2021", "a b", "a xxxxxxxxxx b"] {
+                assert!(!exact.is_match(t) || loose.is_match(t), "{p} {t}");
+            }
+        }
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Registry meta-tests over the built-in rules, plus behaviour of the
 //! convenience questions.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
 
-fn rules() -> RuleSet {
-    RuleSet::builtin().expect("built-in rules load")
+/// The built-in rules, loaded once for all tests.
+fn rules() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules load"))
 }
 
 #[test]
@@ -204,6 +206,8 @@ fn kinds() {
     assert_eq!(h("Summary of recommendations"), Some(Kind::Recommendation));
     assert_eq!(h("Recommendations"), Some(Kind::Recommendation));
     assert_eq!(h("Promising practice"), Some(Kind::InnovativePractice));
+    assert_eq!(h("Area of concern"), Some(Kind::AreaForImprovement));
+    assert_eq!(h("Summary of causes of concern and recommendations"), None);
     assert_eq!(h("Our judgements"), Some(Kind::GradedJudgement));
     assert_eq!(h("What needs to improve"), Some(Kind::AreaForImprovement));
     assert_eq!(h("Investigating crime"), None);
@@ -278,6 +282,20 @@ fn back_references() {
     assert_eq!((b.year, b.status), (None, Some(LinkStatus::Met)));
     assert_eq!(b.rule, "status.met.phrase");
     assert!(rs.back_reference("Officers attended promptly.").is_none());
+    assert!(
+        rs.back_reference("The force has made some progress in reducing crime.")
+            .is_none()
+    );
+    let b = rs
+        .back_reference("Since our last inspection, the force has made some progress.")
+        .unwrap();
+    assert_eq!((b.year, b.status), (None, Some(LinkStatus::PartiallyMet)));
+    let b = rs
+        .back_reference(
+            "This recommendation has not been met, although some progress has been made.",
+        )
+        .unwrap();
+    assert_eq!(b.status, Some(LinkStatus::NotMet));
 }
 
 #[test]
@@ -301,6 +319,23 @@ fn report_types_and_publishers() {
     assert_eq!(
         rt("Fire and Rescue Service inspections 2018/19 Shropshire Fire and Rescue Service"),
         Some(ReportType::FireAndRescue)
+    );
+    assert_eq!(
+        rt("Kent Police – National child\nprotection inspection: postinspection review"),
+        Some(ReportType::Revisit)
+    );
+    assert_eq!(
+        rt(
+            "Still looking: an inspection of the police response to children who go missing\nPolice forces: Thames Valley Police, Kent Police"
+        ),
+        Some(ReportType::Thematic)
+    );
+    // Ofsted's children's services inspections are `other`.
+    assert_eq!(
+        rt(
+            "Lancashire County Council\nInspection of services for children in need of help and protection"
+        ),
+        None
     );
     let p = |s: &str, y| rs.publisher(s, y).map(|(p, _)| p);
     assert_eq!(p("© HMIC 2015", Some(2015)), Some(Publisher::Hmic));
@@ -408,132 +443,16 @@ fn errors_name_file_rule_and_problem() {
 #[test]
 fn hash_is_stable() {
     assert_eq!(rules().hash(), rules().hash());
+    // A user folder's location does not change the hash; its contents do.
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let rule = "[[rule]]\nid = \"theme.custody.extra\"\nname = \"cells-extra\"\ntarget = \"theme:custody\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['\\bcells\\b']\n[rule.examples]\nmatch = [\"cells\"]\nno_match = [\"custody\"]\n";
+    std::fs::write(a.path().join("x.toml"), rule).unwrap();
+    std::fs::write(b.path().join("x.toml"), rule).unwrap();
+    let ha = RuleSet::load(Some(a.path())).unwrap().hash();
+    assert_eq!(ha, RuleSet::load(Some(b.path())).unwrap().hash());
+    assert_ne!(ha, rules().hash());
     assert_eq!(rules().hash().len(), 64);
-}
-
-/// Manual exploration: `FINDINGS_EXPLORE=path cargo test --lib explore -- --ignored --nocapture`
-/// prints each paragraph's themes, kind and back-reference, and the time taken.
-#[test]
-#[ignore]
-fn explore() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let t0 = std::time::Instant::now();
-    let rs = rules();
-    eprintln!("load: {:?}", t0.elapsed());
-    let text = std::fs::read_to_string(path).unwrap();
-    let paras: Vec<String> = text
-        .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| p.split(' ').count() >= 8)
-        .collect();
-    let t1 = std::time::Instant::now();
-    let mut n = 0;
-    for p in &paras {
-        let tags = rs.themes(p);
-        let _ = rs.kind_for_text(p);
-        let _ = rs.back_reference(p);
-        n += tags.len();
-    }
-    let el = t1.elapsed();
-    let bytes: usize = paras.iter().map(|p| p.len()).sum();
-    eprintln!(
-        "{} paras, {} bytes, {} tags in {:?}",
-        paras.len(),
-        bytes,
-        n,
-        el
-    );
-    for p in &paras {
-        let tags = rs.themes(p);
-        let th: Vec<String> = tags
-            .iter()
-            .map(|t| format!("{}<{}>", t.target, &p[t.span[0]..t.span[1]]))
-            .collect();
-        let k = rs.kind_for_text(p).map(|(k, _, _)| k.to_string());
-        let b = rs.back_reference(p);
-        println!("---\n{}\n  => {:?} {:?} {:?}", p, th, k, b);
-    }
-}
-
-#[test]
-#[ignore]
-fn profile_scan() {
-    let Ok(path) = std::env::var("FINDINGS_EXPLORE") else {
-        return;
-    };
-    let rs = rules();
-    let text = std::fs::read_to_string(path).unwrap();
-    let paras: Vec<String> = text
-        .split('\n')
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let bytes: usize = paras.iter().map(|p| p.len()).sum();
-    let ss = &rs.sets[Scope::Text.index()];
-    let t = std::time::Instant::now();
-    let mut n = 0;
-    for p in &paras {
-        n += ss.set.matches(p).into_iter().count();
-    }
-    eprintln!("set only: {bytes} bytes {:?} ({n})", t.elapsed());
-    let t = std::time::Instant::now();
-    for p in &paras {
-        n += rs.scan_uncached(Scope::Text, p).len();
-    }
-    eprintln!("scan: {:?} ({n})", t.elapsed());
-    // Slowest single rules.
-    let mut times: Vec<(std::time::Duration, &str)> = rs
-        .rules()
-        .iter()
-        .map(|r| {
-            let t = std::time::Instant::now();
-            for p in &paras {
-                let _ = r.find(p);
-            }
-            (t.elapsed(), r.id.as_str())
-        })
-        .collect();
-    times.sort();
-    for (d, id) in times.iter().rev().take(8) {
-        eprintln!("{d:?} {id}");
-    }
-}
-
-/// Manual precision check: `FINDINGS_EVAL=file.tsv` (text TAB themes,comma,separated).
-#[test]
-#[ignore]
-fn eval_tsv() {
-    let Ok(path) = std::env::var("FINDINGS_EVAL") else {
-        return;
-    };
-    let rs = rules();
-    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        let Some((text, want)) = line.split_once('\t') else {
-            continue;
-        };
-        let want: HashSet<&str> = want.split(',').filter(|s| !s.is_empty()).collect();
-        let got = rs.theme_names(text);
-        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
-        let extra: Vec<_> = got.difference(&want).collect();
-        let missing: Vec<_> = want.difference(&got).collect();
-        tp += got.intersection(&want).count();
-        fp += extra.len();
-        fnn += missing.len();
-        if !extra.is_empty() || !missing.is_empty() {
-            let tags: Vec<String> = rs
-                .themes(text)
-                .iter()
-                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
-                .collect();
-            println!("{text}\n   +{extra:?} -{missing:?} {tags:?}");
-        }
-    }
-    let p = tp as f64 / (tp + fp) as f64;
-    let r = tp as f64 / (tp + fnn) as f64;
-    println!("P {p:.3} R {r:.3} F1 {:.3}", 2.0 * p * r / (p + r));
 }
 
 /// Manual check of cover questions over a folder of text files:
@@ -571,6 +490,219 @@ fn covers() {
             rs.publisher(&cover, None),
             b,
             &all[..all.len().min(12)]
+        );
+    }
+}
+
+#[test]
+fn rule_set_and_bodies_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<RuleSet>();
+    assert_send_sync::<Bodies>();
+    // The per-thread memo must not leak answers between rule sets or scopes.
+    let a = rules();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("x.toml"),
+        "[[rule]]\nid = \"theme.custody.named\"\nname = \"cells-only\"\ntarget = \"theme:custody\"\nscope = \"text\"\ndescription = \"d\"\npatterns = ['\\bcells\\b']\n[rule.examples]\nmatch = [\"cells\"]\nno_match = [\"custody\"]\n",
+    )
+    .unwrap();
+    let b = RuleSet::load(Some(dir.path())).unwrap();
+    let text = "The custody suite was clean.";
+    assert_eq!(a.theme_names(text), ["custody"]);
+    assert!(b.theme_names(text).is_empty());
+    assert_eq!(a.theme_names(text), ["custody"]);
+    assert!(a.scan(Scope::Heading, text).is_empty());
+    assert!(!a.scan(Scope::Text, text).is_empty());
+    std::thread::scope(|s| {
+        s.spawn(|| assert_eq!(a.theme_names(text), ["custody"]));
+    });
+}
+
+/// Evaluate against a labelled corpus: `FINDINGS_TRUTH=corpus/truth.json`.
+/// Prints theme micro-F1 with per-theme counts and each miss, grade and
+/// back-reference agreement.
+#[test]
+#[ignore]
+fn truth_eval() {
+    let Ok(path) = std::env::var("FINDINGS_TRUTH") else {
+        return;
+    };
+    let rs = rules();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut per: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let verbose = std::env::var("FINDINGS_VERBOSE").is_ok();
+    for s in truth["statements"].as_array().unwrap() {
+        let text = s["text"].as_str().unwrap();
+        let want: HashSet<String> = s["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        let got: HashSet<String> = rs.theme_names(text).into_iter().collect();
+        for t in want.union(&got) {
+            let e = per.entry(t.clone()).or_default();
+            match (want.contains(t), got.contains(t)) {
+                (true, true) => e[0] += 1,
+                (false, true) => e[1] += 1,
+                _ => e[2] += 1,
+            }
+        }
+        if verbose && want != got {
+            let tags: Vec<String> = rs
+                .themes(text)
+                .iter()
+                .map(|t| format!("{}<{}>", t.target, &text[t.span[0]..t.span[1]]))
+                .collect();
+            let mut extra: Vec<_> = got.difference(&want).collect();
+            let mut missing: Vec<_> = want.difference(&got).collect();
+            extra.sort();
+            missing.sort();
+            println!(
+                "{} {text}\n   FP {extra:?} FN {missing:?} {tags:?}",
+                s["id"]
+            );
+        }
+        // Grades.
+        if let Some(g) = s["grade"].as_str() {
+            let ours = rs.grade(text).map(|(g, _)| g.as_str());
+            if ours != Some(g) {
+                println!("GRADE {} want {g} got {ours:?}: {text}", s["id"]);
+            }
+        }
+        // Kinds from text alone (headings give the rest).
+        let kind = s["kind"].as_str().unwrap();
+        if let Some((k, r, _)) = rs.kind_for_text(text)
+            && k.as_str() != kind
+        {
+            println!("KIND {} want {kind} got {k} by {r}: {text}", s["id"]);
+        }
+    }
+    // Back-references: the later statement of each explicit repeat.
+    let by_id: HashMap<&str, &serde_json::Value> = truth["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s))
+        .collect();
+    let (mut ok, mut n) = (0, 0);
+    for r in truth["repeats"].as_array().unwrap() {
+        let later = by_id[r["later"].as_str().unwrap()];
+        let text = later["text"].as_str().unwrap();
+        let b = rs.back_reference(text);
+        let want_status = r["status"].as_str();
+        let got_status = b.as_ref().and_then(|b| b.status).map(|s| s.as_str());
+        if r["explicit"].as_bool() == Some(true) {
+            n += 1;
+            if b.is_some() && got_status == want_status {
+                ok += 1;
+            } else {
+                println!(
+                    "BACKREF {} want {want_status:?} got {b:?}: {text}",
+                    r["later"]
+                );
+            }
+        } else if b.is_some() {
+            println!("BACKREF (implicit) {} got {b:?}: {text}", r["later"]);
+        }
+    }
+    println!("explicit back-references right: {ok}/{n}");
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    for (t, [a, b, c]) in &per {
+        println!("{t:<36} tp {a:>3} fp {b:>3} fn {c:>3}");
+        tp += a;
+        fp += b;
+        fnn += c;
+    }
+    let p = tp as f64 / (tp + fp) as f64;
+    let r = tp as f64 / (tp + fnn) as f64;
+    println!(
+        "theme micro P {p:.3} R {r:.3} F1 {:.3}",
+        2.0 * p * r / (p + r)
+    );
+}
+
+/// Manual: kind of each heading in a file (`FINDINGS_HEADINGS=file`).
+#[test]
+#[ignore]
+fn headings() {
+    let Ok(path) = std::env::var("FINDINGS_HEADINGS") else {
+        return;
+    };
+    let rs = rules();
+    for h in std::fs::read_to_string(path).unwrap().lines() {
+        println!(
+            "{:<28} {h}",
+            format!("{:?}", rs.kind_for_heading(h).map(|(k, _)| k))
+        );
+    }
+}
+
+/// Theme micro-F1 on the project's labelled corpus (`corpus/truth.json`), when
+/// it is there: the rules are tuned to it, and this keeps them from drifting.
+#[test]
+fn themes_on_labelled_corpus() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/truth.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let truth: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rs = rules();
+    let (mut tp, mut fp, mut fnn) = (0usize, 0usize, 0usize);
+    for s in truth["statements"].as_array().unwrap() {
+        let want: HashSet<&str> = s["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        let got = rs.theme_names(s["text"].as_str().unwrap());
+        let got: HashSet<&str> = got.iter().map(String::as_str).collect();
+        tp += got.intersection(&want).count();
+        fp += got.difference(&want).count();
+        fnn += want.difference(&got).count();
+    }
+    let f1 = 2.0 * tp as f64 / (2 * tp + fp + fnn) as f64;
+    assert!(
+        f1 >= 0.85,
+        "theme micro-F1 {f1:.3} (tp {tp}, fp {fp}, fn {fnn})"
+    );
+}
+
+/// Manual: cold and warm tagging time over the labelled statements
+/// (`FINDINGS_TRUTH=corpus/truth.json`).
+#[test]
+#[ignore]
+fn truth_timing() {
+    let Ok(path) = std::env::var("FINDINGS_TRUTH") else {
+        return;
+    };
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let texts: Vec<&str> = truth["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let t = std::time::Instant::now();
+    let rs = rules();
+    eprintln!("load {:?}", t.elapsed());
+    for round in 0..3 {
+        let t = std::time::Instant::now();
+        for x in &texts {
+            let _ = rs.themes(x);
+            let _ = rs.kind_for_text(x);
+            let _ = rs.grade(x);
+            let _ = rs.back_reference(x);
+        }
+        eprintln!(
+            "round {round}: {} statements, {bytes} bytes, {:?}",
+            texts.len(),
+            t.elapsed()
         );
     }
 }
