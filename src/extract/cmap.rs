@@ -76,7 +76,7 @@ impl CMap {
     /// Parses CMap text. Never fails; what it cannot read it skips.
     pub(crate) fn parse(data: &[u8]) -> CMap {
         let mut cm = CMap::default();
-        let mut lx = Lexer::new(data);
+        let mut lx = Lexer::with_max_operands(data, 4 * MAX_ENTRIES);
         let mut operands = Vec::new();
         let mut entries = 0usize;
         // The section operators take their data as operands accumulated since

@@ -216,6 +216,31 @@ pub(crate) fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<(u8, String)>
     if out.is_empty() { None } else { Some(out) }
 }
 
+/// The built-in encoding of a bare CFF program (FontFile3 /Type1C): code →
+/// glyph id (encoding) → string id (charset) → glyph name.
+pub(crate) fn cff_builtin_encoding(program: &[u8]) -> Option<Vec<(u8, String)>> {
+    use skrifa::raw::ps::cff::CffFontRef;
+    let font = CffFontRef::new(program, 0, None).ok()?;
+    if font.is_cid() {
+        return None;
+    }
+    let enc = font.encoding()?;
+    let mut out = Vec::new();
+    for code in 0..=255u8 {
+        let Some(gid) = enc.map(code) else { continue };
+        if gid.to_u32() == 0 {
+            continue;
+        }
+        let Some(sid) = enc.charset().string_id(gid) else { continue };
+        let Some(name) = font.string(sid) else { continue };
+        let name = String::from_utf8_lossy(name).into_owned();
+        if name != ".notdef" {
+            out.push((code, name));
+        }
+    }
+    if out.is_empty() { None } else { Some(out) }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -346,7 +346,11 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
             for key in [&b"FontFile"[..], b"FontFile3"] {
                 if let Some(ff) = dget(doc, fd, key)
                     && let Some(prog) = stream_bytes(ff, MAX_FONT_STREAM)
-                    && let Some(enc) = encoding::type1_builtin_encoding(&prog)
+                    && let Some(enc) = if key == b"FontFile" {
+                        encoding::type1_builtin_encoding(&prog)
+                    } else {
+                        encoding::cff_builtin_encoding(&prog)
+                    }
                 {
                     let mut t = vec![String::new(); 256];
                     for (c, n) in enc {

@@ -61,6 +61,7 @@ pub(crate) struct Lexer<'a> {
     pos: usize,
     /// Bytes or tokens skipped because they could not be parsed.
     pub(crate) recoveries: usize,
+    max_operands: usize,
 }
 
 fn is_white(b: u8) -> bool {
@@ -102,6 +103,16 @@ impl<'a> Lexer<'a> {
             data,
             pos: 0,
             recoveries: 0,
+            max_operands: MAX_OPERANDS,
+        }
+    }
+
+    /// A tokenizer that keeps up to `n` operands per operator (CMaps and font
+    /// programs put hundreds of operands before one keyword).
+    pub(crate) fn with_max_operands(data: &'a [u8], n: usize) -> Self {
+        Lexer {
+            max_operands: n,
+            ..Lexer::new(data)
         }
     }
 
@@ -113,9 +124,12 @@ impl<'a> Lexer<'a> {
             match self.token(0) {
                 Token::Eof => return None,
                 Token::Operand(o) => {
-                    if operands.len() >= MAX_OPERANDS {
-                        operands.remove(0);
+                    if operands.len() >= self.max_operands {
                         self.recoveries += 1;
+                        if self.max_operands > MAX_OPERANDS {
+                            continue;
+                        }
+                        operands.remove(0);
                     }
                     operands.push(o);
                 }
@@ -130,7 +144,7 @@ impl<'a> Lexer<'a> {
                         }
                         _ => return Some(k),
                     }
-                    if operands.len() > MAX_OPERANDS {
+                    if operands.len() > self.max_operands {
                         operands.remove(0);
                     }
                 }
