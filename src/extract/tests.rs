@@ -1,0 +1,1 @@
+//! Tests building small PDFs in code.
