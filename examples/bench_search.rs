@@ -501,6 +501,7 @@ struct Args {
     queries: usize,
     dir: Option<PathBuf>,
     keep: bool,
+    reuse: bool,
 }
 
 fn parse_args() -> Args {
@@ -510,6 +511,7 @@ fn parse_args() -> Args {
         queries: 1_000,
         dir: None,
         keep: false,
+        reuse: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -523,9 +525,13 @@ fn parse_args() -> Args {
             "--queries" => args.queries = value("--queries").parse().expect("--queries"),
             "--dir" => args.dir = Some(PathBuf::from(value("--dir"))),
             "--keep" => args.keep = true,
+            "--reuse" => {
+                args.reuse = true;
+                args.keep = true;
+            }
             "-h" | "--help" => {
                 println!(
-                    "bench_search [STATEMENTS=1000000] [--memory-mb 256] [--queries 1000] [--dir PATH] [--keep]"
+                    "bench_search [STATEMENTS=1000000] [--memory-mb 256] [--queries 1000] [--dir PATH] [--keep] [--reuse]"
                 );
                 std::process::exit(0);
             }
@@ -611,10 +617,27 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // Index.
+    // Index (or reuse one a run with the same arguments and --keep left).
+    if args.reuse && dir.join("meta.json").is_file() {
+        println!("reusing the index in {}", dir.display());
+    } else {
+        build(&dir, args.memory_mb, &corpus);
+    }
+
+    // Queries.
+    queries(&dir, &args, &generator, &corpus);
+
+    if args.keep {
+        println!("kept the index in {}", dir.display());
+    } else if let Err(e) = std::fs::remove_dir_all(&dir) {
+        eprintln!("could not remove {}: {e}", dir.display());
+    }
+}
+
+fn build(dir: &std::path::Path, memory_mb: usize, corpus: &[(Report, Vec<Statement>)]) {
     let t = Instant::now();
-    let mut builder = IndexBuilder::create(&dir, args.memory_mb * 1_000_000).expect("create index");
-    for (report, statements) in &corpus {
+    let mut builder = IndexBuilder::create(dir, memory_mb * 1_000_000).expect("create index");
+    for (report, statements) in corpus {
         for s in statements {
             builder.add(report, s).expect("add");
         }
@@ -622,7 +645,7 @@ fn main() {
     let added = t.elapsed();
     let docs = builder.finish().expect("finish");
     let total = t.elapsed();
-    let segments = std::fs::read_dir(&dir)
+    let segments = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .filter(|e| e.path().extension().is_some_and(|x| x == "store"))
@@ -636,11 +659,17 @@ fn main() {
         added.as_secs_f64(),
         (total - added).as_secs_f64(),
         segments,
-        dir_size(&dir) as f64 / 1e6
+        dir_size(dir) as f64 / 1e6
     );
+}
 
-    // Queries.
-    let searcher = Searcher::open(&dir).expect("open");
+fn queries(
+    dir: &std::path::Path,
+    args: &Args,
+    generator: &Gen,
+    corpus: &[(Report, Vec<Statement>)],
+) {
+    let searcher = Searcher::open(dir).expect("open");
     let mut qrng = Rng(1234);
     // Content words: ranks 40..2040 (past the function words), uniformly.
     let content = |rng: &mut Rng| generator.words[40 + rng.below(2_000)].clone();
@@ -732,10 +761,9 @@ fn main() {
                 from: Some(DateBound::parse("2016").unwrap()),
                 to: Some(DateBound::parse("2022-06").unwrap()),
                 ..SearchRequest::new(format!(
-                    "{} {} {}",
-                    content(rng),
-                    GENRE_WORDS[rng.below(60)],
-                    content(rng)
+                    "{} {}",
+                    on_theme(rng).1,
+                    GENRE_WORDS[rng.below(60)]
                 ))
             }),
         ),
@@ -796,7 +824,7 @@ fn main() {
     for _ in 0..50 {
         let req = (kinds[0].2)(&mut qrng);
         let t = Instant::now();
-        findings::search::search(&dir, &req).expect("search");
+        findings::search::search(dir, &req).expect("search");
         times.push(t.elapsed());
     }
     times.sort();
@@ -811,10 +839,4 @@ fn main() {
     );
 
     println!("load average after queries: {}", loadavg().trim());
-    drop(searcher);
-    if args.keep {
-        println!("kept the index in {}", dir.display());
-    } else if let Err(e) = std::fs::remove_dir_all(&dir) {
-        eprintln!("could not remove {}: {e}", dir.display());
-    }
 }
