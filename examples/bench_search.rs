@@ -1,7 +1,7 @@
 //! Search benchmark: builds an index of synthetic statements and times queries.
 //!
 //! ```text
-//! cargo run --release --example bench_search -- [STATEMENTS] [--memory-mb N] [--queries N] [--dir PATH] [--keep]
+//! cargo run --release --example bench_search -- [STATEMENTS] [--memory-mb N] [--queries N] [--dir PATH] [--keep] [--reuse]
 //! ```
 //!
 //! Statements are 15–60 words drawn from a Zipf-distributed vocabulary of
@@ -11,7 +11,8 @@
 //! p90, p99 and max latency of each query type through a kept-open
 //! [`Searcher`] (every query also computes facets and renders 20 hits with
 //! snippets). The index lives in a temporary folder that is removed at the end
-//! unless `--keep` is given.
+//! unless `--keep` is given; `--reuse --dir PATH` queries a kept index again
+//! without rebuilding it (same STATEMENTS, so the queries match the corpus).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -984,6 +984,9 @@ mod tests {
         // Both words present but not adjacent.
         assert_eq!(q(&s, "\"domestic risk\""), Vec::<u32>::new());
         assert_eq!(q(&s, "domestic risk"), vec![1, 8]);
+        // A hyphenated word is a phrase of its parts.
+        assert_eq!(q(&s, "risk-assessments"), vec![1]);
+        assert_eq!(q(&s, "\"assessment of risk\""), vec![5]);
     }
 
     #[test]
