@@ -1373,6 +1373,65 @@ mod tests {
     }
 
     #[test]
+    fn empty_index_and_undated_reports() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ix");
+        assert_eq!(
+            IndexBuilder::create(&dir, 20_000_000)
+                .unwrap()
+                .finish()
+                .unwrap(),
+            0
+        );
+        let s = Searcher::open(&dir).unwrap();
+        let r = s.search(&SearchRequest::new("force")).unwrap();
+        assert_eq!((r.total, r.hits.len()), (0, 0));
+        assert_eq!(s.search(&SearchRequest::default()).unwrap().total, 0);
+        assert_eq!(s.values().unwrap(), IndexValues::default());
+
+        let mut undated = report(
+            "r-000000000001",
+            "Kent Police",
+            "2020",
+            ReportType::Peel,
+            "T",
+        );
+        undated.published = None;
+        undated.forces.clear();
+        undated.force = None;
+        let dated = report(
+            "r-000000000002",
+            "Kent Police",
+            "2015-01",
+            ReportType::Peel,
+            "T",
+        );
+        let mut b = IndexBuilder::create(&dir, 20_000_000).unwrap();
+        b.add(
+            &undated,
+            &statement(1, &undated, Kind::Finding, &[], "words"),
+        )
+        .unwrap();
+        b.add(&dated, &statement(2, &dated, Kind::Finding, &[], "words"))
+            .unwrap();
+        b.finish().unwrap();
+        let s = Searcher::open(&dir).unwrap();
+        let r = s.search(&SearchRequest::default()).unwrap();
+        let order: Vec<&str> = r.hits.iter().map(|h| &h.statement_id[14..]).collect();
+        assert_eq!(order, vec!["0002", "0001"], "undated last");
+        assert_eq!(r.hits[1].published, None);
+        // No forces and no force: filed under the inspected body.
+        assert_eq!(r.hits[1].forces, vec!["Kent Police".to_string()]);
+        let r = s
+            .search(&SearchRequest {
+                from: Some(DateBound::parse("2000").unwrap()),
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        assert_eq!(r.total, 1, "a date filter leaves undated reports out");
+    }
+
+    #[test]
     fn date_bounds_parse_or_explain() {
         assert_eq!(
             DateBound::parse("2019").unwrap(),
