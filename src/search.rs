@@ -19,6 +19,7 @@ use std::fmt;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
@@ -308,6 +309,8 @@ pub struct Searcher {
     parser: QueryParser,
     fields: Fields,
     dir: PathBuf,
+    /// Facets of the whole index and the searcher generation they are of.
+    all_facets: Mutex<Option<(u64, Facets)>>,
 }
 
 impl fmt::Debug for Searcher {
@@ -337,6 +340,7 @@ impl Searcher {
             parser,
             fields,
             dir: dir.to_path_buf(),
+            all_facets: Mutex::new(None),
         })
     }
 
@@ -360,6 +364,7 @@ impl Searcher {
             Some(self.parse(&req.query)?)
         };
         let filters = self.filters(req)?;
+        let filters_empty = filters.is_empty();
         let query: Box<dyn Query> = match (&user_query, filters.is_empty()) {
             (None, true) => Box::new(AllQuery),
             (Some(q), true) => q.box_clone(),
@@ -375,23 +380,14 @@ impl Searcher {
             }
         };
 
+        let everything = user_query.is_none() && filters_empty;
         let searcher = self.reader.searcher();
         let page = req.limit.max(1);
         let top = TopDocs::with_limit(page).and_offset(req.offset);
-        let mut facet_collector = FacetCollector::for_field(names::FACETS);
-        for root in [
-            roots::KIND,
-            roots::THEME,
-            roots::FORCE,
-            roots::YEAR,
-            roots::TYPE,
-            roots::PUBLISHER,
-        ] {
-            facet_collector.add_facet(Facet::from_path([root]));
-        }
+        let facet_collector = facet_collector();
 
         // Hits as (score, address), already in final order.
-        let (total, ranked, counts): (usize, Vec<(f32, DocAddress)>, FacetCounts) =
+        let (total, ranked, facets): (usize, Vec<(f32, DocAddress)>, Facets) =
             if user_query.is_some() {
                 let by_score = top.order_by((
                     SortBySimilarityScore,
@@ -403,7 +399,7 @@ impl Searcher {
                 let (total, docs, counts) =
                     searcher.search(&query, &(Count, by_score, facet_collector))?;
                 let docs = docs.into_iter().map(|((s, _), a)| (s, a)).collect();
-                (total, docs, counts)
+                (total, docs, facets_from(&counts))
             } else {
                 let by_date = top.order_by((
                     (
@@ -415,10 +411,17 @@ impl Searcher {
                         Order::Asc,
                     ),
                 ));
-                let (total, docs, counts) =
-                    searcher.search(&query, &(Count, by_date, facet_collector))?;
+                let (total, docs, facets) = if everything {
+                    // The whole index: facets of all statements are cached.
+                    let (total, docs) = searcher.search(&query, &(Count, by_date))?;
+                    (total, docs, self.all_facets(&searcher)?)
+                } else {
+                    let (total, docs, counts) =
+                        searcher.search(&query, &(Count, by_date, facet_collector))?;
+                    (total, docs, facets_from(&counts))
+                };
                 let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
-                (total, docs, counts)
+                (total, docs, facets)
             };
 
         let snippets = match &user_query {
@@ -440,8 +443,26 @@ impl Searcher {
         Ok(SearchResults {
             total,
             hits,
-            facets: facets_from(&counts),
+            facets,
         })
+    }
+
+    /// Facet counts of the whole index, computed once per index generation.
+    fn all_facets(&self, searcher: &tantivy::Searcher) -> Result<Facets, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .all_facets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((cached_generation, facets)) = cache.as_ref()
+            && *cached_generation == generation
+        {
+            return Ok(facets.clone());
+        }
+        let counts = searcher.search(&AllQuery, &facet_collector())?;
+        let facets = facets_from(&counts);
+        *cache = Some((generation, facets.clone()));
+        Ok(facets)
     }
 
     /// Parses a query string; a query of exclusions only (`-custody`) means
@@ -604,6 +625,22 @@ impl Searcher {
             snippet_text,
         }
     }
+}
+
+/// A collector of the counts under every facet root.
+fn facet_collector() -> FacetCollector {
+    let mut collector = FacetCollector::for_field(names::FACETS);
+    for root in [
+        roots::KIND,
+        roots::THEME,
+        roots::FORCE,
+        roots::YEAR,
+        roots::TYPE,
+        roots::PUBLISHER,
+    ] {
+        collector.add_facet(Facet::from_path([root]));
+    }
+    collector
 }
 
 /// Counts under each facet root, sorted by count desc then value.
@@ -947,6 +984,9 @@ mod tests {
         // Both words present but not adjacent.
         assert_eq!(q(&s, "\"domestic risk\""), Vec::<u32>::new());
         assert_eq!(q(&s, "domestic risk"), vec![1, 8]);
+        // A hyphenated word is a phrase of its parts.
+        assert_eq!(q(&s, "risk-assessments"), vec![1]);
+        assert_eq!(q(&s, "\"assessment of risk\""), vec![5]);
     }
 
     #[test]
@@ -1315,6 +1355,80 @@ mod tests {
         let (_t, dir) = fixture();
         let s = Searcher::open(&dir).unwrap();
         assert_eq!(q(&s, "-force"), vec![3, 4, 8]);
+    }
+
+    #[test]
+    fn searcher_is_shareable_and_caches_whole_index_facets() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Searcher>();
+        let (_t, dir) = fixture();
+        let s = Searcher::open(&dir).unwrap();
+        let all = s.search(&SearchRequest::default()).unwrap();
+        let again = s.search(&SearchRequest::default()).unwrap();
+        let star = s.search(&SearchRequest::new("*")).unwrap();
+        assert_eq!(star.total, 8);
+        assert_eq!(all.facets, star.facets);
+        assert_eq!(again.facets, star.facets);
+        assert_eq!(all.facets.kinds[0], ("finding".to_string(), 3));
+    }
+
+    #[test]
+    fn empty_index_and_undated_reports() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ix");
+        assert_eq!(
+            IndexBuilder::create(&dir, 20_000_000)
+                .unwrap()
+                .finish()
+                .unwrap(),
+            0
+        );
+        let s = Searcher::open(&dir).unwrap();
+        let r = s.search(&SearchRequest::new("force")).unwrap();
+        assert_eq!((r.total, r.hits.len()), (0, 0));
+        assert_eq!(s.search(&SearchRequest::default()).unwrap().total, 0);
+        assert_eq!(s.values().unwrap(), IndexValues::default());
+
+        let mut undated = report(
+            "r-000000000001",
+            "Kent Police",
+            "2020",
+            ReportType::Peel,
+            "T",
+        );
+        undated.published = None;
+        undated.forces.clear();
+        undated.force = None;
+        let dated = report(
+            "r-000000000002",
+            "Kent Police",
+            "2015-01",
+            ReportType::Peel,
+            "T",
+        );
+        let mut b = IndexBuilder::create(&dir, 20_000_000).unwrap();
+        b.add(
+            &undated,
+            &statement(1, &undated, Kind::Finding, &[], "words"),
+        )
+        .unwrap();
+        b.add(&dated, &statement(2, &dated, Kind::Finding, &[], "words"))
+            .unwrap();
+        b.finish().unwrap();
+        let s = Searcher::open(&dir).unwrap();
+        let r = s.search(&SearchRequest::default()).unwrap();
+        let order: Vec<&str> = r.hits.iter().map(|h| &h.statement_id[14..]).collect();
+        assert_eq!(order, vec!["0002", "0001"], "undated last");
+        assert_eq!(r.hits[1].published, None);
+        // No forces and no force: filed under the inspected body.
+        assert_eq!(r.hits[1].forces, vec!["Kent Police".to_string()]);
+        let r = s
+            .search(&SearchRequest {
+                from: Some(DateBound::parse("2000").unwrap()),
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        assert_eq!(r.total, 1, "a date filter leaves undated reports out");
     }
 
     #[test]
