@@ -126,8 +126,10 @@ pub fn top_terms(v: &[(u32, f32)], k: usize) -> Vec<(u32, f32)> {
     t
 }
 
-/// A posting: statement index (canonical order) and the term's weight there.
-pub type Posting = (u32, f32);
+/// A posting: statement index (canonical order), the term's weight there, and
+/// the statement's body (`u32::MAX` when unknown), kept inline so filtering by
+/// body costs no random memory access.
+pub type Posting = (u32, f32, u32);
 
 /// Inverted index over the salient terms of eligible statements.
 #[derive(Default)]
@@ -137,9 +139,9 @@ pub struct Postings {
 
 impl Postings {
     /// Add statement `idx` (must be added in increasing order).
-    pub fn add(&mut self, idx: u32, terms: &[(u32, f32)]) {
+    pub fn add(&mut self, idx: u32, body: u32, terms: &[(u32, f32)]) {
         for &(t, w) in terms {
-            self.map.entry(t).or_default().push((idx, w));
+            self.map.entry(t).or_default().push((idx, w, body));
         }
     }
 
@@ -243,7 +245,7 @@ mod tests {
     fn recent_postings_respect_limit_and_window() {
         let mut p = Postings::default();
         for i in 0..10 {
-            p.add(i, &[(7, 1.0)]);
+            p.add(i, 0, &[(7, 1.0)]);
         }
         let r = p.recent(7, 6, 3);
         assert_eq!(r.iter().map(|e| e.0).collect::<Vec<_>>(), vec![3, 4, 5]);
