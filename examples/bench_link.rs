@@ -523,6 +523,7 @@ fn main() {
     let gen_secs = t0.elapsed().as_secs_f64();
     let words: usize = statements.iter().map(|s| s.text.split(' ').count()).sum();
 
+    let rss_before = status_mb("VmRSS:");
     let c1 = cpu_secs();
     let t1 = Instant::now();
     let mut cfg = LinkConfig::default();
@@ -576,7 +577,7 @@ fn main() {
     }
     let recall = found as f64 / planted.len().max(1) as f64;
     println!(
-        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} peak_rss_mb={:.0}",
+        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} rss_before_link_mb={rss_before:.0} peak_rss_mb={:.0}",
         reports.len(),
         words as f64 / n as f64,
         out.links.len(),

@@ -154,6 +154,8 @@ pub(crate) struct Item<'a> {
     pub report: Option<usize>,
     pub date: Option<DateKey>,
     pub vec: SparseVec,
+    /// Theme ids (index in the batch's sorted theme list), sorted.
+    pub themes: Vec<u32>,
     /// Linkable by similarity (kind, length, dated report).
     pub eligible: bool,
 }
@@ -207,11 +209,21 @@ pub(crate) fn score(
     reports: &[ReportInfo],
     cfg: &LinkConfig,
 ) -> (f32, bool) {
+    finish_score(similarity::cosine(&a.vec, &b.vec), a, b, reports, cfg)
+}
+
+/// Score from the cosine: add the theme and body bonuses, clamp, round.
+pub(crate) fn finish_score(
+    cos: f32,
+    a: &Item<'_>,
+    b: &Item<'_>,
+    reports: &[ReportInfo],
+    cfg: &LinkConfig,
+) -> (f32, bool) {
     let ba = a.report.and_then(|r| reports[r].body);
     let bb = b.report.and_then(|r| reports[r].body);
     let same = ba.is_some() && ba == bb;
-    let mut s = similarity::cosine(&a.vec, &b.vec)
-        + cfg.theme_bonus * similarity::jaccard(&a.st.themes, &b.st.themes);
+    let mut s = cos + cfg.theme_bonus * similarity::jaccard(&a.themes, &b.themes);
     if same {
         s += cfg.same_body_bonus;
     }
@@ -286,6 +298,12 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
     let lex = text::Lexicon::build(&texts);
     let docs: Vec<Vec<u32>> = texts.par_iter().map(|t| lex.analyze(t)).collect();
     let idf = similarity::idf(&docs, lex.terms.len());
+    let theme_names: Vec<&str> = order
+        .iter()
+        .flat_map(|(_, s)| s.themes.iter().map(|t| t.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let items: Vec<Item<'_>> = order
         .par_iter()
         .zip(docs.par_iter())
@@ -297,6 +315,17 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                 report,
                 date,
                 vec: similarity::tfidf(terms, &idf),
+                themes: {
+                    let mut t: Vec<u32> = st
+                        .themes
+                        .iter()
+                        .filter_map(|x| theme_names.binary_search(&x.as_str()).ok())
+                        .map(|x| x as u32)
+                        .collect();
+                    t.sort_unstable();
+                    t.dedup();
+                    t
+                },
                 eligible: is_shortcoming(st.kind)
                     && terms.len() >= cfg.min_content_words
                     && date.is_some(),
@@ -337,8 +366,8 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
     let sim: Vec<Vec<Cand>> = (0..n)
         .into_par_iter()
         .map_init(
-            || Accumulator::new(n),
-            |acc, i| {
+            || (Accumulator::new(n), vec![0.0f32; lex.terms.len()]),
+            |(acc, dense), i| {
                 let it = &items[i];
                 if !it.eligible {
                     return Vec::new();
@@ -364,10 +393,15 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                     }
                 }
                 cands.extend(acc.drain_top(cfg.candidates_per_query, |_| true));
+                for &(t, w) in &it.vec {
+                    dense[t as usize] = w;
+                }
                 let mut out: Vec<Cand> = cands
                     .into_iter()
                     .filter_map(|j| {
-                        let (s, cross) = score(it, &items[j as usize], &rinfo, cfg);
+                        let jt = &items[j as usize];
+                        let cos = similarity::cosine_dense(dense, &jt.vec);
+                        let (s, cross) = finish_score(cos, it, jt, &rinfo, cfg);
                         let th = if cross {
                             cfg.cross_force_threshold
                         } else {
@@ -383,6 +417,9 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                         })
                     })
                     .collect();
+                for &(t, _) in &it.vec {
+                    dense[t as usize] = 0.0;
+                }
                 best_per_report(&mut out, &items);
                 out.truncate(cfg.max_candidates);
                 out

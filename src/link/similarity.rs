@@ -16,6 +16,29 @@
 //! few candidates are then scored exactly.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiplicative (Fibonacci) hasher for the `u32` term ids used as keys:
+/// much cheaper than SipHash, and no untrusted keys are involved.
+#[derive(Default)]
+pub struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (i as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// `HashMap` keyed by term id.
+pub type TermMap<V> = HashMap<u32, V, BuildHasherDefault<TermHasher>>;
 
 /// Sparse vector: `(term id, weight)` sorted by term id, L2-normalised.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -98,8 +121,15 @@ pub fn shared(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     out
 }
 
-/// Jaccard overlap of two sorted string lists.
-pub fn jaccard(a: &[String], b: &[String]) -> f32 {
+/// Cosine of a normalised vector against a query scattered into a dense
+/// array indexed by term id (branch-free; the query is scattered once and
+/// scored against many candidates).
+pub fn cosine_dense(dense_query: &[f32], b: &[(u32, f32)]) -> f32 {
+    b.iter().map(|&(t, w)| dense_query[t as usize] * w).sum()
+}
+
+/// Jaccard overlap of two sorted, deduplicated lists.
+pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -134,7 +164,7 @@ pub type Posting = (u32, f32, u32);
 /// Inverted index over the salient terms of eligible statements.
 #[derive(Default)]
 pub struct Postings {
-    map: HashMap<u32, Vec<Posting>>,
+    map: TermMap<Vec<Posting>>,
 }
 
 impl Postings {
