@@ -580,9 +580,15 @@ fn main() {
         eprintln!("score decile: other {:?}", h[0]);
         eprintln!("score decile: true  {:?}", h[1]);
     }
+    let max_chain = out
+        .chains
+        .iter()
+        .map(|c| c.statements.len())
+        .max()
+        .unwrap_or(0);
     let recall = found as f64 / planted.len().max(1) as f64;
     println!(
-        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} rss_before_link_mb={rss_before:.0} peak_rss_mb={:.0}",
+        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} max_chain_len={max_chain} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} rss_before_link_mb={rss_before:.0} peak_rss_mb={:.0}",
         reports.len(),
         words as f64 / n as f64,
         out.links.len(),

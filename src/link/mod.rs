@@ -44,7 +44,8 @@ pub struct LinkConfig {
     /// Minimum score of an explicit back-reference link (body and year agree
     /// already, so weaker textual evidence is enough).
     pub explicit_threshold: f32,
-    /// At most this many links per statement (explicit links always kept).
+    /// At most this many links per statement: an explicit link first, then
+    /// same-body links, then cross-force links, each best first.
     pub max_candidates: usize,
     /// Statements with fewer content terms are not linked by similarity.
     pub min_content_words: usize,
@@ -480,11 +481,19 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
     }
 }
 
-/// Keep only the best link per target report, best first (ties by index).
+/// Keep only the best link per target report, then order: same-body links
+/// first, each group best first (ties by index). Same-body links go first so
+/// that templated wording repeated across forces (which scores high) cannot
+/// crowd a force's own history out of the `max_candidates` budget.
 fn best_per_report(c: &mut Vec<Cand>, items: &[Item<'_>]) {
     c.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.to.cmp(&b.to)));
     let mut seen = BTreeSet::new();
     c.retain(|x| seen.insert(items[x.to as usize].report));
+    c.sort_by(|a, b| {
+        (a.cross, b.score, a.to)
+            .partial_cmp(&(b.cross, a.score, b.to))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 #[cfg(test)]
