@@ -446,3 +446,63 @@ fn explicit_year_falls_back_to_the_following_year_and_same_body_links_come_first
     assert_eq!(own2.method, LinkMethod::Similarity);
     assert!(!own2.cross_force);
 }
+
+#[test]
+fn synonym_paraphrases_are_linked() {
+    let mut reports = vec![
+        report("r-p2015", "Midshire Police", "2015-06"),
+        report("r-p2019", "Midshire Police", "2019-06"),
+    ];
+    let pairs = [
+        (
+            "The force should improve how it shares information about vulnerable children with children's social care, so that referrals are not delayed.",
+            "Data sharing with social services remains poor, and referrals about vulnerable children are often late.",
+        ),
+        (
+            "Officers do not always treat missing children as being at risk of sexual exploitation, and the information from return interviews is not used.",
+            "When children who go missing return home, officers rarely consider whether they are at risk of being sexually exploited.",
+        ),
+        (
+            "Supervisors do not consistently review investigation plans, so some investigations lack direction.",
+            "Supervisory oversight of investigations remains inconsistent; we found cases with no investigation plan reviewed by a sergeant.",
+        ),
+    ];
+    let mut statements = Vec::new();
+    for (k, (a, b)) in pairs.iter().enumerate() {
+        statements.push(stmt(
+            &format!("s-p15-{k}"),
+            "r-p2015",
+            Kind::AreaForImprovement,
+            &[],
+            a,
+        ));
+        statements.push(stmt(
+            &format!("s-p19-{k}"),
+            "r-p2019",
+            Kind::Finding,
+            &[],
+            b,
+        ));
+    }
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    for k in 0..pairs.len() {
+        let from = format!("s-p19-{k}");
+        let l = find(&out, &from, &format!("s-p15-{k}"));
+        assert!(
+            l.is_some(),
+            "pair {k}: {:?}",
+            out.links
+                .iter()
+                .filter(|l| l.from == from)
+                .collect::<Vec<_>>()
+        );
+        // and not to the other pairs' statements
+        for j in (0..pairs.len()).filter(|&j| j != k) {
+            assert!(
+                find(&out, &from, &format!("s-p15-{j}")).is_none(),
+                "pair {k} → {j}"
+            );
+        }
+    }
+}
