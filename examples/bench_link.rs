@@ -528,6 +528,11 @@ fn main() {
     let gen_secs = t0.elapsed().as_secs_f64();
     let words: usize = statements.iter().map(|s| s.text.split(' ').count()).sum();
 
+    if std::env::var_os("BENCH_REVERSE").is_some() {
+        // Same batch in another input order: the digest must not change.
+        statements.reverse();
+        reports.reverse();
+    }
     let rss_before = status_mb("VmRSS:");
     let c1 = cpu_secs();
     let t1 = Instant::now();
@@ -539,24 +544,19 @@ fn main() {
     let link_secs = t1.elapsed().as_secs_f64();
     let link_cpu = cpu_secs() - c1;
 
-    let pos: BTreeMap<&str, usize> = statements
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    // Statement ids are `s-<generation index>`, whatever the input order.
+    let pos = |id: &str| -> usize { id[2..].parse().expect("generated id") };
+    let sid = |i: usize| format!("s-{i:08}");
     let link_set: HashSet<(usize, usize)> = out
         .links
         .iter()
-        .map(|l| (pos[l.from.as_str()], pos[l.to.as_str()]))
+        .map(|l| (pos(&l.from), pos(&l.to)))
         .collect();
     let found = planted.iter().filter(|p| link_set.contains(p)).count();
     let chained = planted
         .iter()
         .filter(|&&(a, b)| {
-            let (ca, cb) = (
-                out.chain_of.get(&statements[a].id),
-                out.chain_of.get(&statements[b].id),
-            );
+            let (ca, cb) = (out.chain_of.get(&sid(a)), out.chain_of.get(&sid(b)));
             ca.is_some() && ca == cb
         })
         .count();
@@ -568,18 +568,24 @@ fn main() {
     let same_body = sim.iter().filter(|l| !l.cross_force).count();
     let true_links = sim
         .iter()
-        .filter(|l| family[pos[l.from.as_str()]] == family[pos[l.to.as_str()]])
+        .filter(|l| family[pos(&l.from)] == family[pos(&l.to)])
         .count();
     if std::env::var_os("BENCH_HIST").is_some() {
         // score histogram of planted vs other same-body similarity links
         let mut h = [[0usize; 10]; 2];
         for l in sim.iter().filter(|l| !l.cross_force) {
-            let t = family[pos[l.from.as_str()]] == family[pos[l.to.as_str()]];
+            let t = family[pos(&l.from)] == family[pos(&l.to)];
             h[t as usize][((l.score * 10.0) as usize).min(9)] += 1;
         }
         eprintln!("score decile: other {:?}", h[0]);
         eprintln!("score decile: true  {:?}", h[1]);
     }
+    // Digest of the whole output, to compare runs (e.g. RAYON_NUM_THREADS=1 vs 2).
+    let digest = xxhash_rust::xxh3::xxh3_64(
+        serde_json::to_string(&(&out.links, &out.chains, &out.chain_of))
+            .expect("serialise")
+            .as_bytes(),
+    );
     let max_chain = out
         .chains
         .iter()
@@ -588,7 +594,7 @@ fn main() {
         .unwrap_or(0);
     let recall = found as f64 / planted.len().max(1) as f64;
     println!(
-        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} max_chain_len={max_chain} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} rss_before_link_mb={rss_before:.0} peak_rss_mb={:.0}",
+        "n={n} reports={} words_per_statement={:.1} gen_secs={gen_secs:.2} link_secs={link_secs:.3} link_cpu_secs={link_cpu:.2} links={} same_body_links={same_body} cross_force_links={} chains={} max_chain_len={max_chain} planted={} recall={recall:.3} chain_recall={:.3} precision_proxy={:.3} threads={} rss_before_link_mb={rss_before:.0} peak_rss_mb={:.0} digest={digest:016x}",
         reports.len(),
         words as f64 / n as f64,
         out.links.len(),
