@@ -384,7 +384,7 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                             acc.add(j, w * wd);
                         }
                     }
-                    cands.extend(acc.drain_top(cfg.candidates_per_query, |_| true));
+                    cands.extend(acc.drain_top(cfg.candidates_per_query));
                 }
                 for (t, w) in similarity::top_terms(&it.vec, cfg.cross_query_terms) {
                     for &(j, wd, bj) in global.recent(t, limit, cfg.posting_window) {
@@ -393,7 +393,7 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                         }
                     }
                 }
-                cands.extend(acc.drain_top(cfg.candidates_per_query, |_| true));
+                cands.extend(acc.drain_top(cfg.candidates_per_query));
                 for &(t, w) in &it.vec {
                     dense[t as usize] = w;
                 }

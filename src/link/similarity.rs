@@ -212,13 +212,12 @@ impl Accumulator {
         *a += w;
     }
 
-    /// Take the `k` best accumulated statements satisfying `keep` (ties by
-    /// index) and reset the accumulator.
-    pub fn drain_top(&mut self, k: usize, keep: impl Fn(u32) -> bool) -> Vec<u32> {
+    /// Take the `k` best accumulated statements (ties by index), in index
+    /// order, and reset the accumulator.
+    pub fn drain_top(&mut self, k: usize) -> Vec<u32> {
         let mut c: Vec<(u32, f32)> = self
             .touched
             .iter()
-            .filter(|&&i| keep(i))
             .map(|&i| (i, self.acc[i as usize]))
             .collect();
         for &i in &self.touched {
@@ -233,7 +232,7 @@ impl Accumulator {
         c.into_iter().map(|x| x.0).collect()
     }
 
-    /// Peek at the touched statements (for splitting by group before draining).
+    /// The statements touched since the last drain.
     pub fn touched(&self) -> &[u32] {
         &self.touched
     }
@@ -266,7 +265,7 @@ mod tests {
         acc.add(3, 0.5);
         acc.add(1, 0.4);
         acc.add(4, 0.1);
-        assert_eq!(acc.drain_top(2, |_| true), vec![1, 3]);
+        assert_eq!(acc.drain_top(2), vec![1, 3]);
         assert!(acc.touched().is_empty());
         assert_eq!(acc.get(1), 0.0);
     }

@@ -497,16 +497,11 @@ impl Lexicon {
                 });
                 set
             })
-            .reduce(HashSet::new, |mut a, b| {
-                if a.len() < b.len() {
-                    return {
-                        let mut b = b;
-                        b.extend(a);
-                        b
-                    };
-                }
-                a.extend(b);
-                a
+            .reduce(HashSet::new, |a, b| {
+                // Extend the larger set with the smaller one.
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                big.extend(small);
+                big
             });
         distinct.extend(table_words());
         let mut words: Vec<String> = distinct.into_iter().collect();
