@@ -298,6 +298,14 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
     ),
     ("cse", &[]),
     ("wellbeing", &["welfare"]),
+    // The genre's acronyms, mapped to the concept they name.
+    ("risk_assessment", &["dash"]),
+    ("crime_recording", &["cdi", "ncrs", "hocr"]),
+    ("victims_code", &["vcop"]),
+    ("county_lines", &["cce"]),
+    ("info_sharing", &["mash"]),
+    ("sex_offender", &["visor", "mappa", "rso", "rsos"]),
+    ("domestic_abuse", &["vawg"]),
 ];
 
 /// Multi-word phrases collapsed into one concept: `(words, concept)`. Words
@@ -378,6 +386,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("body worn video", "body_worn_video"),
     ("body worn cameras", "body_worn_video"),
     ("early help", "early_intervention"),
+    ("abandoned calls", "call_handling"),
+    ("counting rules", "crime_recording"),
+    ("multi agency safeguarding hub", "info_sharing"),
+    ("violence against women and girls", "domestic_abuse"),
     ("early intervention", "early_intervention"),
     ("multi agency", "partner"),
     ("partner agencies", "partner"),
@@ -661,6 +673,7 @@ mod tests {
             "The force should share information with children's social care.",
             "Data sharing with social services is poor.",
             "Children who go missing are not always found.",
+            "DASH forms are checked by the multi-agency safeguarding hub",
         ];
         let lex = Lexicon::build(&texts);
         let a = terms(&lex, texts[0]);
@@ -675,6 +688,11 @@ mod tests {
         assert!(d.contains(&"info_sharing".to_string()) && d.contains(&"social_care".to_string()));
         let e = terms(&lex, texts[4]);
         assert_eq!(e[0], "missing_children");
+        let f = terms(
+            &lex,
+            "DASH forms are checked by the multi-agency safeguarding hub",
+        );
+        assert_eq!(f, ["risk_assessment", "form", "check", "info_sharing"]);
     }
 
     #[test]
