@@ -17,8 +17,8 @@
 //!    bounded per query (sub-quadratic), then exact scoring:
 //!    `cosine + theme_bonus · jaccard(themes) + same_body_bonus` (clamped to 1,
 //!    rounded to 4 decimals);
-//! 5. explicit back-references ([`backref`]);
-//! 6. chains ([`chain`]).
+//! 5. explicit back-references (`backref`);
+//! 6. chains (`chain`).
 //!
 //! Output is deterministic: every tie is broken by ids, never by input order or
 //! thread scheduling, and all maps are ordered.

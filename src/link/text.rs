@@ -618,7 +618,8 @@ impl Lexicon {
         }
     }
 
-    /// Content terms of `text`, in order, repeats kept.
+    /// Content terms of `text`, in order, repeats kept. Words the lexicon was
+    /// not built with are skipped (build it from every text to be analysed).
     pub fn analyze(&self, text: &str) -> Vec<u32> {
         let mut toks: Vec<WordInfo> = Vec::new();
         for_each_word(text, |w| {
