@@ -13,7 +13,14 @@
 //! inflections changed, phrases swapped for synonyms, new words added, order
 //! rotated). Prints one line of `key=value` figures: time of `link` only,
 //! links, chains, recall of the planted repeats, a precision proxy, and peak
-//! RSS (VmHWM; monotonic per process, so run one N per process).
+//! RSS (VmHWM; monotonic per process, so run one N per process) and a digest
+//! of the whole output.
+//!
+//! Optional: a second argument overrides `LinkConfig::threshold`;
+//! `BENCH_WINDOW` and `BENCH_CANDIDATES` override `posting_window` and
+//! `candidates_per_query`; `BENCH_HIST=1` prints score histograms of planted
+//! vs other links; `BENCH_REVERSE=1` reverses the input order (the digest
+//! must not change).
 
 use findings::link::{LinkConfig, link};
 use findings::model::{
@@ -539,6 +546,18 @@ fn main() {
     let mut cfg = LinkConfig::default();
     if let Some(t) = std::env::args().nth(2).and_then(|a| a.parse().ok()) {
         cfg.threshold = t;
+    }
+    if let Some(c) = std::env::var("BENCH_CANDIDATES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+    {
+        cfg.candidates_per_query = c;
+    }
+    if let Some(w) = std::env::var("BENCH_WINDOW")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        cfg.posting_window = w;
     }
     let out = link(&reports, &statements, &cfg);
     let link_secs = t1.elapsed().as_secs_f64();
