@@ -82,10 +82,13 @@ impl Default for LinkConfig {
     /// * `cross_force_threshold = 0.70`: across bodies the genre's templated
     ///   sentences ("The largest minority ethnic groups …", "Children living
     ///   in this area …") score 0.6–0.9, so only near-repeats are linked.
-    /// * `explicit_threshold = 0.12`: the body and year already agree; this
+    /// * `explicit_threshold = 0.20` (includes the 0.05 body bonus, which an
+    ///   explicit link always has): the body and year already agree, so this
     ///   only has to pick the referred-to statement within a report, and the
     ///   back-referencing sentence is often short ("In 2017 we recommended …;
-    ///   this has not been met").
+    ///   this has not been met"); it still needs a couple of shared salient
+    ///   terms, so a reference to something segmentation did not capture
+    ///   does not land on an unrelated statement.
     /// * `theme_bonus = 0.10`, `same_body_bonus = 0.05`: tie-breakers, never
     ///   enough to link on their own.
     /// * `max_candidates = 3`; `min_content_words = 6`.
@@ -96,7 +99,7 @@ impl Default for LinkConfig {
         LinkConfig {
             threshold: 0.45,
             cross_force_threshold: 0.70,
-            explicit_threshold: 0.12,
+            explicit_threshold: 0.20,
             max_candidates: 3,
             min_content_words: 6,
             theme_bonus: 0.10,

@@ -506,3 +506,38 @@ fn synonym_paraphrases_are_linked() {
         }
     }
 }
+
+#[test]
+fn back_reference_to_an_unrelated_report_makes_no_link() {
+    let mut reports = vec![
+        report("r-u2017", "Westshire Police", "2017-10"),
+        report("r-u2019", "Westshire Police", "2019-11"),
+    ];
+    let mut statements = vec![stmt(
+        "s-u17",
+        "r-u2017",
+        Kind::AreaForImprovement,
+        &[],
+        "The force should improve its vetting of new recruits and keep vetting records up to date.",
+    )];
+    let mut s = stmt(
+        "s-u19",
+        "r-u2019",
+        Kind::Finding,
+        &[],
+        "In 2017 we recommended that supervisors check risk assessments for domestic abuse promptly. This has not been met.",
+    );
+    s.back_reference = Some(BackReference {
+        year: Some(2017),
+        status: Some(LinkStatus::NotMet),
+        rule: "backref.year".into(),
+    });
+    statements.push(s);
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    assert!(
+        out.links.iter().all(|l| l.from != "s-u19"),
+        "{:?}",
+        out.links
+    );
+}
