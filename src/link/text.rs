@@ -248,6 +248,11 @@ pub const GENRE_WORDS: &[&str] = &[
     "october",
     "november",
     "december",
+    // status vocabulary of back-references ("has not been met", "partially
+    // met") and "the Met" (a force name, not content)
+    "met",
+    "partially",
+    "fully",
 ];
 
 /// Single-word synonyms: `(canonical, variants)`. Every variant's stem is
