@@ -3,7 +3,8 @@
 //! Segmentation fills [`BackReference`](crate::model::BackReference) from its
 //! rule files; here we find *what* is referred to. The target is a report of
 //! the same body published earlier (or the same day, ordered by report id) in
-//! the stated year, or, with no year, the latest earlier report of that body.
+//! the stated year (else the year after: inspections are often published the
+//! following year), or, with no year, the latest earlier report of that body.
 //! Within it the best statement by the ordinary score wins if it reaches the
 //! (lower) `explicit_threshold`: body and year already agree, so weaker
 //! textual evidence is enough. The stated status is copied onto the link.
@@ -32,11 +33,20 @@ pub(crate) fn explicit_link(
         .copied()
         .filter(|&r| r < own)
         .collect();
-    let targets: Vec<usize> = match br.year {
-        Some(y) => earlier
-            .into_iter()
+    let in_year = |y: i32| -> Vec<usize> {
+        earlier
+            .iter()
+            .copied()
             .filter(|&r| reports[r].date.map(|d| d.0) == Some(y))
-            .collect(),
+            .collect()
+    };
+    let targets: Vec<usize> = match br.year {
+        // "Our 2017 inspection" is often published the year after: fall back
+        // to reports published in year + 1 when none was published in year.
+        Some(y) => {
+            let t = in_year(y);
+            if t.is_empty() { in_year(y + 1) } else { t }
+        }
         None => earlier.last().copied().into_iter().collect(),
     };
     let mut best: Option<(f32, usize)> = None;

@@ -16,6 +16,29 @@
 //! few candidates are then scored exactly.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiplicative (Fibonacci) hasher for the `u32` term ids used as keys:
+/// much cheaper than SipHash, and no untrusted keys are involved.
+#[derive(Default)]
+pub struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (i as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// `HashMap` keyed by term id.
+pub type TermMap<V> = HashMap<u32, V, BuildHasherDefault<TermHasher>>;
 
 /// Sparse vector: `(term id, weight)` sorted by term id, L2-normalised.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -98,8 +121,15 @@ pub fn shared(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     out
 }
 
-/// Jaccard overlap of two sorted string lists.
-pub fn jaccard(a: &[String], b: &[String]) -> f32 {
+/// Cosine of a normalised vector against a query scattered into a dense
+/// array indexed by term id (branch-free; the query is scattered once and
+/// scored against many candidates).
+pub fn cosine_dense(dense_query: &[f32], b: &[(u32, f32)]) -> f32 {
+    b.iter().map(|&(t, w)| dense_query[t as usize] * w).sum()
+}
+
+/// Jaccard overlap of two sorted, deduplicated lists.
+pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -126,20 +156,22 @@ pub fn top_terms(v: &[(u32, f32)], k: usize) -> Vec<(u32, f32)> {
     t
 }
 
-/// A posting: statement index (canonical order) and the term's weight there.
-pub type Posting = (u32, f32);
+/// A posting: statement index (canonical order), the term's weight there, and
+/// the statement's body (`u32::MAX` when unknown), kept inline so filtering by
+/// body costs no random memory access.
+pub type Posting = (u32, f32, u32);
 
 /// Inverted index over the salient terms of eligible statements.
 #[derive(Default)]
 pub struct Postings {
-    map: HashMap<u32, Vec<Posting>>,
+    map: TermMap<Vec<Posting>>,
 }
 
 impl Postings {
     /// Add statement `idx` (must be added in increasing order).
-    pub fn add(&mut self, idx: u32, terms: &[(u32, f32)]) {
+    pub fn add(&mut self, idx: u32, body: u32, terms: &[(u32, f32)]) {
         for &(t, w) in terms {
-            self.map.entry(t).or_default().push((idx, w));
+            self.map.entry(t).or_default().push((idx, w, body));
         }
     }
 
@@ -180,13 +212,12 @@ impl Accumulator {
         *a += w;
     }
 
-    /// Take the `k` best accumulated statements satisfying `keep` (ties by
-    /// index) and reset the accumulator.
-    pub fn drain_top(&mut self, k: usize, keep: impl Fn(u32) -> bool) -> Vec<u32> {
+    /// Take the `k` best accumulated statements (ties by index), in index
+    /// order, and reset the accumulator.
+    pub fn drain_top(&mut self, k: usize) -> Vec<u32> {
         let mut c: Vec<(u32, f32)> = self
             .touched
             .iter()
-            .filter(|&&i| keep(i))
             .map(|&i| (i, self.acc[i as usize]))
             .collect();
         for &i in &self.touched {
@@ -201,7 +232,7 @@ impl Accumulator {
         c.into_iter().map(|x| x.0).collect()
     }
 
-    /// Peek at the touched statements (for splitting by group before draining).
+    /// The statements touched since the last drain.
     pub fn touched(&self) -> &[u32] {
         &self.touched
     }
@@ -234,7 +265,7 @@ mod tests {
         acc.add(3, 0.5);
         acc.add(1, 0.4);
         acc.add(4, 0.1);
-        assert_eq!(acc.drain_top(2, |_| true), vec![1, 3]);
+        assert_eq!(acc.drain_top(2), vec![1, 3]);
         assert!(acc.touched().is_empty());
         assert_eq!(acc.get(1), 0.0);
     }
@@ -243,7 +274,7 @@ mod tests {
     fn recent_postings_respect_limit_and_window() {
         let mut p = Postings::default();
         for i in 0..10 {
-            p.add(i, &[(7, 1.0)]);
+            p.add(i, 0, &[(7, 1.0)]);
         }
         let r = p.recent(7, 6, 3);
         assert_eq!(r.iter().map(|e| e.0).collect::<Vec<_>>(), vec![3, 4, 5]);

@@ -338,3 +338,206 @@ fn dates_parse_with_and_without_day() {
     assert!(parse_date("2019-05") < parse_date("2019-05-01"));
     assert_eq!(parse_date("May 2019"), None);
 }
+
+#[test]
+fn back_reference_without_year_targets_the_latest_earlier_report() {
+    let mut reports = vec![
+        report("r-y2015", "Westshire Police", "2015-04"),
+        report("r-y2018", "Westshire Police", "2018-02"),
+        report("r-y2021", "Westshire Police", "2021-11"),
+        report("r-z2020", "Other Police", "2020-01"),
+    ];
+    let rec = "The force should ensure that all domestic abuse risk assessments are reviewed by a supervisor within 24 hours.";
+    let mut statements = vec![
+        stmt("s-y15", "r-y2015", Kind::Recommendation, &[], rec),
+        stmt("s-y18", "r-y2018", Kind::Recommendation, &[], rec),
+        stmt("s-z20", "r-z2020", Kind::Recommendation, &[], rec),
+    ];
+    let mut s = stmt(
+        "s-y21",
+        "r-y2021",
+        Kind::Finding,
+        &[],
+        "At our last inspection we said supervisors must review domestic abuse risk assessments; the force has made some progress.",
+    );
+    s.back_reference = Some(BackReference {
+        year: None,
+        status: Some(LinkStatus::PartiallyMet),
+        rule: "backref.last".into(),
+    });
+    statements.push(s);
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    let l = find(&out, "s-y21", "s-y18").expect("explicit link to latest earlier report");
+    assert_eq!(l.method, LinkMethod::ExplicitReference);
+    assert_eq!(l.status, Some(LinkStatus::PartiallyMet));
+    let from: Vec<&Link> = out.links.iter().filter(|l| l.from == "s-y21").collect();
+    assert!(from.len() <= LinkConfig::default().max_candidates);
+    assert_eq!(from[0].to, "s-y18");
+    // The chain's latest status comes from the explicit link.
+    let c = out
+        .chains
+        .iter()
+        .find(|c| c.statements.contains(&"s-y21".to_string()))
+        .unwrap();
+    assert_eq!(c.latest_status, Some(LinkStatus::PartiallyMet));
+    assert!(!c.forces.contains(&"Other Police".to_string()));
+}
+
+#[test]
+fn explicit_year_falls_back_to_the_following_year_and_same_body_links_come_first() {
+    // Same text in many other forces' reports must not crowd out the force's own link.
+    let text = "Officers do not complete a risk assessment for every victim of stalking and harassment at first contact.";
+    let mut reports = vec![report("r-own2016", "Northshire Police", "2016-02")];
+    let mut statements = vec![stmt(
+        "s-own16",
+        "r-own2016",
+        Kind::AreaForImprovement,
+        &[],
+        "Risk assessments are not completed for every victim of stalking or harassment when officers first attend.",
+    )];
+    for k in 0..6 {
+        let rid = format!("r-oth{k}");
+        reports.push(report(&rid, &format!("Other {k} Police"), "2017-03"));
+        statements.push(stmt(
+            &format!("s-oth{k}"),
+            &rid,
+            Kind::AreaForImprovement,
+            &[],
+            text,
+        ));
+    }
+    reports.push(report("r-own2019", "Northshire Police", "2019-02"));
+    let mut s = stmt(
+        "s-own19",
+        "r-own2019",
+        Kind::AreaForImprovement,
+        &[],
+        "In our 2015 inspection we found officers do not complete a risk assessment for every victim of stalking and harassment at first contact.",
+    );
+    s.back_reference = Some(BackReference {
+        year: Some(2015),
+        status: Some(LinkStatus::NotMet),
+        rule: "r".into(),
+    });
+    statements.push(s);
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    let from: Vec<&Link> = out.links.iter().filter(|l| l.from == "s-own19").collect();
+    assert!(from.len() <= 3, "{from:?}");
+    let own = find(&out, "s-own19", "s-own16").expect("own history kept");
+    // 2015 stated, report published 2016: explicit via the year-after fallback.
+    assert_eq!(own.method, LinkMethod::ExplicitReference);
+    assert_eq!(own.status, Some(LinkStatus::NotMet));
+    assert!(
+        from.iter()
+            .filter(|l| l.to != "s-own16")
+            .all(|l| l.cross_force)
+    );
+    // Without the back-reference the same-body link still comes first.
+    let mut statements2 = statements.clone();
+    statements2
+        .iter_mut()
+        .find(|s| s.id == "s-own19")
+        .unwrap()
+        .back_reference = None;
+    let out2 = link(&reports, &statements2, &LinkConfig::default());
+    let own2 = find(&out2, "s-own19", "s-own16").expect("same-body link kept");
+    assert_eq!(own2.method, LinkMethod::Similarity);
+    assert!(!own2.cross_force);
+}
+
+#[test]
+fn synonym_paraphrases_are_linked() {
+    let mut reports = vec![
+        report("r-p2015", "Midshire Police", "2015-06"),
+        report("r-p2019", "Midshire Police", "2019-06"),
+    ];
+    let pairs = [
+        (
+            "The force should improve how it shares information about vulnerable children with children's social care, so that referrals are not delayed.",
+            "Data sharing with social services remains poor, and referrals about vulnerable children are often late.",
+        ),
+        (
+            "Officers do not always treat missing children as being at risk of sexual exploitation, and the information from return interviews is not used.",
+            "When children who go missing return home, officers rarely consider whether they are at risk of being sexually exploited.",
+        ),
+        (
+            "Supervisors do not consistently review investigation plans, so some investigations lack direction.",
+            "Supervisory oversight of investigations remains inconsistent; we found cases with no investigation plan reviewed by a sergeant.",
+        ),
+    ];
+    let mut statements = Vec::new();
+    for (k, (a, b)) in pairs.iter().enumerate() {
+        statements.push(stmt(
+            &format!("s-p15-{k}"),
+            "r-p2015",
+            Kind::AreaForImprovement,
+            &[],
+            a,
+        ));
+        statements.push(stmt(
+            &format!("s-p19-{k}"),
+            "r-p2019",
+            Kind::Finding,
+            &[],
+            b,
+        ));
+    }
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    for k in 0..pairs.len() {
+        let from = format!("s-p19-{k}");
+        let l = find(&out, &from, &format!("s-p15-{k}"));
+        assert!(
+            l.is_some(),
+            "pair {k}: {:?}",
+            out.links
+                .iter()
+                .filter(|l| l.from == from)
+                .collect::<Vec<_>>()
+        );
+        // and not to the other pairs' statements
+        for j in (0..pairs.len()).filter(|&j| j != k) {
+            assert!(
+                find(&out, &from, &format!("s-p15-{j}")).is_none(),
+                "pair {k} → {j}"
+            );
+        }
+    }
+}
+
+#[test]
+fn back_reference_to_an_unrelated_report_makes_no_link() {
+    let mut reports = vec![
+        report("r-u2017", "Westshire Police", "2017-10"),
+        report("r-u2019", "Westshire Police", "2019-11"),
+    ];
+    let mut statements = vec![stmt(
+        "s-u17",
+        "r-u2017",
+        Kind::AreaForImprovement,
+        &[],
+        "The force should improve its vetting of new recruits and keep vetting records up to date.",
+    )];
+    let mut s = stmt(
+        "s-u19",
+        "r-u2019",
+        Kind::Finding,
+        &[],
+        "In 2017 we recommended that supervisors check risk assessments for domestic abuse promptly. This has not been met.",
+    );
+    s.back_reference = Some(BackReference {
+        year: Some(2017),
+        status: Some(LinkStatus::NotMet),
+        rule: "backref.year".into(),
+    });
+    statements.push(s);
+    filler(&mut reports, &mut statements);
+    let out = link(&reports, &statements, &LinkConfig::default());
+    assert!(
+        out.links.iter().all(|l| l.from != "s-u19"),
+        "{:?}",
+        out.links
+    );
+}

@@ -248,6 +248,11 @@ pub const GENRE_WORDS: &[&str] = &[
     "october",
     "november",
     "december",
+    // status vocabulary of back-references ("has not been met", "partially
+    // met") and "the Met" (a force name, not content)
+    "met",
+    "partially",
+    "fully",
 ];
 
 /// Single-word synonyms: `(canonical, variants)`. Every variant's stem is
@@ -298,6 +303,14 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
     ),
     ("cse", &[]),
     ("wellbeing", &["welfare"]),
+    // The genre's acronyms, mapped to the concept they name.
+    ("risk_assessment", &["dash"]),
+    ("crime_recording", &["cdi", "ncrs", "hocr"]),
+    ("victims_code", &["vcop"]),
+    ("county_lines", &["cce"]),
+    ("info_sharing", &["mash"]),
+    ("sex_offender", &["visor", "mappa", "rso", "rsos"]),
+    ("domestic_abuse", &["vawg"]),
 ];
 
 /// Multi-word phrases collapsed into one concept: `(words, concept)`. Words
@@ -378,6 +391,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("body worn video", "body_worn_video"),
     ("body worn cameras", "body_worn_video"),
     ("early help", "early_intervention"),
+    ("abandoned calls", "call_handling"),
+    ("counting rules", "crime_recording"),
+    ("multi agency safeguarding hub", "info_sharing"),
+    ("violence against women and girls", "domestic_abuse"),
     ("early intervention", "early_intervention"),
     ("multi agency", "partner"),
     ("partner agencies", "partner"),
@@ -497,16 +514,11 @@ impl Lexicon {
                 });
                 set
             })
-            .reduce(HashSet::new, |mut a, b| {
-                if a.len() < b.len() {
-                    return {
-                        let mut b = b;
-                        b.extend(a);
-                        b
-                    };
-                }
-                a.extend(b);
-                a
+            .reduce(HashSet::new, |a, b| {
+                // Extend the larger set with the smaller one.
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                big.extend(small);
+                big
             });
         distinct.extend(table_words());
         let mut words: Vec<String> = distinct.into_iter().collect();
@@ -611,7 +623,8 @@ impl Lexicon {
         }
     }
 
-    /// Content terms of `text`, in order, repeats kept.
+    /// Content terms of `text`, in order, repeats kept. Words the lexicon was
+    /// not built with are skipped (build it from every text to be analysed).
     pub fn analyze(&self, text: &str) -> Vec<u32> {
         let mut toks: Vec<WordInfo> = Vec::new();
         for_each_word(text, |w| {
@@ -666,6 +679,7 @@ mod tests {
             "The force should share information with children's social care.",
             "Data sharing with social services is poor.",
             "Children who go missing are not always found.",
+            "DASH forms are checked by the multi-agency safeguarding hub",
         ];
         let lex = Lexicon::build(&texts);
         let a = terms(&lex, texts[0]);
@@ -680,6 +694,11 @@ mod tests {
         assert!(d.contains(&"info_sharing".to_string()) && d.contains(&"social_care".to_string()));
         let e = terms(&lex, texts[4]);
         assert_eq!(e[0], "missing_children");
+        let f = terms(
+            &lex,
+            "DASH forms are checked by the multi-agency safeguarding hub",
+        );
+        assert_eq!(f, ["risk_assessment", "form", "check", "info_sharing"]);
     }
 
     #[test]
