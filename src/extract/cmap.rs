@@ -58,7 +58,13 @@ fn be(bytes: &[u8]) -> u32 {
 pub(crate) fn utf16be_to_string(bytes: &[u8]) -> String {
     let units: Vec<u16> = bytes
         .chunks(2)
-        .map(|c| if c.len() == 2 { u16::from_be_bytes([c[0], c[1]]) } else { c[0] as u16 })
+        .map(|c| {
+            if c.len() == 2 {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                c[0] as u16
+            }
+        })
         .collect();
     char::decode_utf16(units.iter().copied())
         .map(|r| r.unwrap_or('\u{FFFD}'))
@@ -68,7 +74,13 @@ pub(crate) fn utf16be_to_string(bytes: &[u8]) -> String {
 fn units(bytes: &[u8]) -> Vec<u16> {
     bytes
         .chunks(2)
-        .map(|c| if c.len() == 2 { u16::from_be_bytes([c[0], c[1]]) } else { c[0] as u16 })
+        .map(|c| {
+            if c.len() == 2 {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                c[0] as u16
+            }
+        })
         .collect()
 }
 
@@ -86,7 +98,10 @@ impl CMap {
         let mut acc: Vec<Operand> = Vec::new();
         while let Some(op) = lx.next_op(&mut operands) {
             match op {
-                b"begincodespacerange" | b"beginbfchar" | b"beginbfrange" | b"begincidchar"
+                b"begincodespacerange"
+                | b"beginbfchar"
+                | b"beginbfrange"
+                | b"begincidchar"
                 | b"begincidrange" => {
                     section = Some(op);
                     acc.clear();
@@ -144,8 +159,10 @@ impl CMap {
             if let [Operand::Str(src), dst] = pair {
                 let text = match dst {
                     Operand::Str(d) => utf16be_to_string(d),
-                    Operand::Name(n) => super::encoding::glyph_name_to_unicode(&String::from_utf8_lossy(n))
-                        .unwrap_or_default(),
+                    Operand::Name(n) => {
+                        super::encoding::glyph_name_to_unicode(&String::from_utf8_lossy(n))
+                            .unwrap_or_default()
+                    }
                     _ => continue,
                 };
                 self.note_len(src.len());
@@ -318,10 +335,16 @@ impl CMap {
             return Some(*c);
         }
         let end = self.ranges.partition_point(|r| r.lo <= code);
-        self.ranges[..end].iter().rev().take(16).find_map(|r| match r.target {
-            RangeTarget::Cid(first) if code >= r.lo && code <= r.hi => Some(first + (code - r.lo)),
-            _ => None,
-        })
+        self.ranges[..end]
+            .iter()
+            .rev()
+            .take(16)
+            .find_map(|r| match r.target {
+                RangeTarget::Cid(first) if code >= r.lo && code <= r.hi => {
+                    Some(first + (code - r.lo))
+                }
+                _ => None,
+            })
     }
 
     /// Byte length used by the entries when no codespace was declared: the
@@ -330,18 +353,10 @@ impl CMap {
         let mut two = 0;
         let mut one = 0;
         for r in &self.ranges {
-            if r.len >= 2 {
-                two += 1
-            } else {
-                one += 1
-            }
+            if r.len >= 2 { two += 1 } else { one += 1 }
         }
         for &k in self.chars.keys().take(200) {
-            if k > 0xff {
-                two += 1
-            } else {
-                one += 1
-            }
+            if k > 0xff { two += 1 } else { one += 1 }
         }
         if two > one { 2 } else { 1 }
     }

@@ -140,7 +140,9 @@ fn dedupe(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<G> {
         if dup {
             continue;
         }
-        seen.entry((t, cx, cy)).or_default().push((g.x0, g.base, g.size));
+        seen.entry((t, cx, cy))
+            .or_default()
+            .push((g.x0, g.base, g.size));
         out.push(g);
     }
     out
@@ -169,7 +171,10 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
         .map(|r| {
             let x0 = r.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
             let x1 = r.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
-            let main = r.iter().filter(|g| !g.space).fold(r[0], |a, g| if g.size > a.size { *g } else { a });
+            let main = r
+                .iter()
+                .filter(|g| !g.space)
+                .fold(r[0], |a, g| if g.size > a.size { *g } else { a });
             (x0, x1, main.base, main.size, r)
         })
         .collect();
@@ -236,7 +241,11 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         prev = Some(g);
     }
-    let wide = if min_gap != f32::MAX && min_gap > 0.1 { (1.3 * min_gap).min(0.4) } else { 0.1 };
+    let wide = if min_gap != f32::MAX && min_gap > 0.1 {
+        (1.3 * min_gap).min(0.4)
+    } else {
+        0.1
+    };
     let mut text = String::new();
     let mut prev_x1: Option<f32> = None;
     let mut pending_space = false;
@@ -267,7 +276,11 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
     }
     l.text = text.trim().to_string();
     l.furniture = count > 0 && furn * 2 > count;
-    l.style = styles.into_iter().max_by_key(|&(s, c)| (c, std::cmp::Reverse(s))).map(|(s, _)| s).unwrap_or(0);
+    l.style = styles
+        .into_iter()
+        .max_by_key(|&(s, c)| (c, std::cmp::Reverse(s)))
+        .map(|(s, _)| s)
+        .unwrap_or(0);
 }
 
 /// Appends glyph text: ligatures expanded, soft hyphens and controls dropped,
@@ -359,7 +372,11 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
             let edge = if overlap(ba, bb) {
                 cy(ba) > cy(bb)
             } else if ba.x1 <= bb.x0 + 1.0 {
-                let (lo, hi) = if cy(ba) < cy(bb) { (cy(ba), cy(bb)) } else { (cy(bb), cy(ba)) };
+                let (lo, hi) = if cy(ba) < cy(bb) {
+                    (cy(ba), cy(bb))
+                } else {
+                    (cy(bb), cy(ba))
+                };
                 !(0..n).any(|c| {
                     c != a && c != b && {
                         let bc = &blocks[c];
@@ -416,9 +433,13 @@ fn emit(
             let ends = {
                 let t = &texts[k];
                 let mut rc = t.chars().rev();
-                matches!(rc.next(), Some('-' | '\u{2010}')) && rc.next().is_some_and(|c| c.is_alphabetic())
+                matches!(rc.next(), Some('-' | '\u{2010}'))
+                    && rc.next().is_some_and(|c| c.is_alphabetic())
             };
-            let next_lower = texts[k + 1].chars().next().is_some_and(|c| c.is_lowercase());
+            let next_lower = texts[k + 1]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase());
             if ends && next_lower {
                 let next = std::mem::take(&mut texts[k + 1]);
                 let (word, rest) = match next.split_once(' ') {
@@ -440,7 +461,11 @@ fn emit(
             let l = &lines[li];
             let (ax, ay) = from_frame(rot, l.x0, l.bottom());
             let (bx, by) = from_frame(rot, l.x1, l.top());
-            let (bold, italic) = pg.styles.get(l.style as usize).copied().unwrap_or((false, false));
+            let (bold, italic) = pg
+                .styles
+                .get(l.style as usize)
+                .copied()
+                .unwrap_or((false, false));
             out.push(TextLine {
                 text: std::mem::take(&mut texts[k]),
                 bbox: [ax.min(bx), ay.min(by), ax.max(bx), ay.max(by)],

@@ -15,6 +15,7 @@
 pub mod metadata;
 pub mod statements;
 pub mod structure;
+pub mod tables;
 
 use crate::model::{Document, Report, Statement};
 use crate::patterns::{Bodies, RuleSet};

@@ -69,8 +69,17 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
     let mut pending: Option<(Kind, String, String)> = None; // kind, rule, number
     let mut lead: Option<LeadIn> = None;
     let mut cause_in_section: Option<String> = None;
+    let mut lead_items = 0usize;
+    let mut last_item_open = false;
 
+    // A table row's deadline cell, applied to the statement the row gives.
+    let mut row_deadline: Option<(usize, String)> = None;
     for para in &layout.paras {
+        if let Some((index, d)) = row_deadline.take()
+            && let Some(s) = out.get_mut(index)
+        {
+            s.deadline.get_or_insert(d);
+        }
         if let Some(level) = para.heading {
             lead = None;
             if let Some(c) = ITEM_HEADING.captures(&para.text) {
@@ -135,10 +144,19 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
 
         let section_kind = stack.iter().rev().find_map(|h| h.kind.clone());
         let text_kind = rules.kind_for_text(&para.text);
-        let is_item = para.marker.is_some();
+        // List items: a marker, or (after a lead-in, where bullets drawn as
+        // graphics leave no marker) a lower-case start or a previous item that
+        // ended with a semicolon.
+        let is_item = para.marker.is_some()
+            || lead.is_some()
+                && (para.text.starts_with(|c: char| c.is_lowercase())
+                    || last_item_open
+                    || lead_items == 0);
 
         // A lead-in ends with a colon and introduces a list.
         if para.text.trim_end().ends_with(':') && words(&para.text) <= 40 {
+            lead_items = 0;
+            last_item_open = false;
             lead = Some(LeadIn {
                 kind: text_kind.as_ref().map(|(k, r, _)| (*k, r.clone())),
                 deadline: deadline(&para.text),
@@ -148,14 +166,22 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
         }
         if !is_item {
             lead = None;
+        } else if lead.is_some() {
+            lead_items += 1;
+            let end = para.text.trim_end();
+            last_item_open = end.ends_with(';')
+                || end.ends_with(',')
+                || end.ends_with(" and")
+                || end.ends_with(" or");
         }
 
         // Graded judgements: short lines with a grade, in a judgements section
         // or anywhere when the line is a plain "Area: grade" pair.
         if let Some((grade, grade_rule)) = rules.grade(&para.text) {
-            let in_judgements =
-                matches!(section_kind, Some((Kind::GradedJudgement, _))) && words(&para.text) <= 30;
-            let is_text_judgement = matches!(text_kind, Some((Kind::GradedJudgement, _, _)));
+            let short = words(&para.text) <= 30;
+            let in_judgements = matches!(section_kind, Some((Kind::GradedJudgement, _))) && short;
+            let is_text_judgement =
+                matches!(text_kind, Some((Kind::GradedJudgement, _, _))) && short;
             if in_judgements || is_text_judgement {
                 let rule = section_kind
                     .as_ref()
@@ -183,6 +209,20 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 continue;
             }
         }
+
+        // A table row: a number cell becomes the number, a date cell the
+        // deadline; the other cells are the text.
+        let split;
+        let para = if para.table_row {
+            let (row, deadline) = split_row(para);
+            if let Some(d) = deadline {
+                row_deadline = Some((out.len(), d));
+            }
+            split = row;
+            &split
+        } else {
+            para
+        };
 
         if let Some(l) = lead.as_ref().filter(|_| is_item) {
             let kind = l.kind.clone().or_else(|| {
@@ -240,7 +280,15 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 }
             }
             Some((kind @ (Kind::Recommendation | Kind::AreaForImprovement), rule)) => {
-                let actionable = text_kind.is_some() || looks_actionable(&para.text);
+                // Items directly under "Areas for improvement" or "What needs
+                // to improve" are often bare noun phrases (Ofsted's style).
+                let bare_item = kind == Kind::AreaForImprovement
+                    && words(&para.text) <= 35
+                    && !REPORTING_VOICE.is_match(&para.text);
+                let actionable = text_kind.is_some()
+                    || looks_actionable(&para.text)
+                    || para.marker.is_some()
+                    || bare_item;
                 if actionable && words(&para.text) >= 4 {
                     let number = para
                         .marker
@@ -269,7 +317,10 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
             _ => {}
         }
 
-        if let Some((kind, rule, _)) = text_kind.filter(|(k, _, _)| *k != Kind::GradedJudgement) {
+        if let Some((kind, rule, _)) = text_kind
+            .filter(|(k, _, _)| *k != Kind::GradedJudgement)
+            .filter(|_| words(&para.text) >= 5 && !REPORTING_VOICE.is_match(&para.text))
+        {
             let parent = (kind == Kind::Recommendation)
                 .then(|| cause_in_section.clone())
                 .flatten();
@@ -292,8 +343,45 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
             );
         }
     }
+    if let Some((index, d)) = row_deadline
+        && let Some(s) = out.get_mut(index)
+    {
+        s.deadline.get_or_insert(d);
+    }
     out
 }
+
+/// Split a table row into its text cells, taking a leading number cell as the
+/// marker and a trailing date cell ("By 31 March 2019") as the deadline.
+fn split_row(para: &Para) -> (Para, Option<String>) {
+    let mut cells: Vec<&str> = para.text.split('\t').map(str::trim).collect();
+    let mut row = para.clone();
+    let numeric = |c: &str| {
+        let c = c.trim_end_matches('.');
+        !c.is_empty() && c.len() <= 3 && c.chars().all(|ch| ch.is_ascii_digit())
+    };
+    if cells.len() > 1 && numeric(cells[0]) {
+        row.marker = Some(cells.remove(0).trim_end_matches('.').to_string());
+    }
+    let mut deadline = None;
+    if cells.len() > 1
+        && let Some(last) = cells.last()
+        && words(last) <= 6
+        && let Some(d) = parse_date(last)
+    {
+        deadline = Some(d);
+        cells.pop();
+    }
+    row.text = cells.join(" ");
+    (row, deadline)
+}
+
+/// The inspectorate speaking about its own next steps ("We will revisit ..."),
+/// which is never a recommendation to the inspected body.
+static REPORTING_VOICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:we|hmic|hmicfrs|ofsted|the inspectorate|inspectors)\s+(?:will|intend|plan)\b")
+        .expect("reporting voice")
+});
 
 fn looks_actionable(text: &str) -> bool {
     static ACTION: LazyLock<Regex> = LazyLock::new(|| {

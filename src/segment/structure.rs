@@ -7,6 +7,7 @@
 //! (running heads, footers, page numbers) is left out. Paragraphs broken by a
 //! column or page break are joined. Knows nothing of statement kinds.
 
+use super::tables::{self, Placed};
 use crate::model::{Document, Page, TextLine};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -66,6 +67,36 @@ static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S").expect("numbered heading")
 });
 
+static FOOTNOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,3}\s*[A-Z(]").expect("footnote"));
+
+/// Back matter whose paragraphs define terms rather than report findings.
+static BACK_MATTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:annex\s+[a-z0-9]+\s*[-–:]?\s*)?(?:glossary|about the data|about us|methodology|references|abbreviations|acknowledgements)\b")
+        .expect("back matter")
+});
+
+/// Drop the paragraphs of glossary-like sections (up to the next heading of
+/// the same or a higher level).
+fn drop_back_matter(paras: Vec<Para>) -> Vec<Para> {
+    let mut out = Vec::with_capacity(paras.len());
+    let mut skipping: Option<u8> = None;
+    for p in paras {
+        if let Some(level) = p.heading {
+            if skipping.is_some_and(|s| level <= s) {
+                skipping = None;
+            }
+            if BACK_MATTER.is_match(&p.text) {
+                skipping = Some(level);
+            }
+        }
+        if skipping.is_none() {
+            out.push(p);
+        }
+    }
+    out
+}
+
 static ENDS_WITH_PAGE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\.{2,}|\s)\s*\d{1,3}$").expect("toc line"));
 
@@ -96,6 +127,7 @@ pub fn analyse(doc: &Document) -> Layout {
         }
     }
     let heading_sizes = heading_size_ranks(doc, body_size, &layout.contents_pages);
+    let footnote_size = body_size * 0.88;
     let mut paras: Vec<Para> = Vec::new();
     for page in doc.pages.iter().skip(1) {
         if layout.contents_pages.contains(&page.number) {
@@ -103,7 +135,9 @@ pub fn analyse(doc: &Document) -> Layout {
         }
         page_paras(page, body_size, &heading_sizes, &mut paras);
     }
-    layout.paras = join_continuations(paras);
+    // Footnotes (small type opening with their number) are not statements.
+    paras.retain(|p| !(p.font_size < footnote_size && FOOTNOTE.is_match(&p.text)));
+    layout.paras = drop_back_matter(join_continuations(paras, body_size));
     layout
 }
 
@@ -201,17 +235,35 @@ fn line_offsets(page: &Page) -> Vec<Option<usize>> {
 
 fn page_paras(page: &Page, body_size: f32, ranks: &[i32], out: &mut Vec<Para>) {
     let offsets = line_offsets(page);
+    let placed: Vec<Placed> = page
+        .lines
+        .iter()
+        .zip(&offsets)
+        .filter_map(|(line, off)| {
+            off.map(|start| Placed {
+                line: line.clone(),
+                start,
+                end: start + line.text.chars().count(),
+                row: false,
+            })
+        })
+        .collect();
     let mut current: Option<Para> = None;
     let mut last_block = None;
-    for (i, line) in page.lines.iter().enumerate() {
-        let Some(start) = offsets[i] else { continue };
+    for placed in tables::rebuild(page, placed) {
+        let line = &placed.line;
+        let start = placed.start;
         let text = line.text.trim();
         if text.is_empty() {
             continue;
         }
-        let end = start + line.text.chars().count();
-        let heading = is_heading_line(line, body_size);
-        let marker = LIST_MARKER.captures(text);
+        let end = placed.end;
+        let heading = !placed.row && is_heading_line(line, body_size);
+        let marker = if placed.row {
+            None
+        } else {
+            LIST_MARKER.captures(text)
+        };
         let new_block = last_block != Some(line.block);
         last_block = Some(line.block);
         if let Some(p) = current.as_mut() {
@@ -264,7 +316,7 @@ fn page_paras(page: &Page, body_size: f32, ranks: &[i32], out: &mut Vec<Para>) {
 }
 
 /// Append a line to paragraph text, joining a hyphenated break.
-fn append_text(text: &mut String, line: &str) {
+pub(super) fn append_text(text: &mut String, line: &str) {
     let joins_hyphen = text.ends_with('-')
         && text.chars().rev().nth(1).is_some_and(|c| c.is_alphabetic())
         && line.chars().next().is_some_and(|c| c.is_lowercase());
@@ -282,22 +334,30 @@ fn ends_sentence(text: &str) -> bool {
 }
 
 /// Join paragraphs that a column or page break cut in two: the first does not
-/// end a sentence and the next starts in lower case.
-fn join_continuations(paras: Vec<Para>) -> Vec<Para> {
+/// end a sentence and the next starts in lower case. A footnote or a caption
+/// in a smaller font may sit between the two parts; it is stepped over.
+fn join_continuations(paras: Vec<Para>, body_size: f32) -> Vec<Para> {
     let mut out: Vec<Para> = Vec::with_capacity(paras.len());
     for p in paras {
-        if let Some(prev) = out.last_mut() {
-            let starts_lower = p
-                .text
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_lowercase() || c == '(');
-            if prev.heading.is_none()
-                && p.heading.is_none()
-                && p.marker.is_none()
-                && !ends_sentence(&prev.text)
-                && starts_lower
-            {
+        let starts_lower = p
+            .text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c == '(');
+        if starts_lower && p.heading.is_none() && p.marker.is_none() {
+            let small = |q: &Para| q.font_size < body_size * 0.9 && q.heading.is_none();
+            let target = out
+                .iter()
+                .rev()
+                .take(3)
+                .position(|q| !small(q))
+                .map(|back| out.len() - 1 - back)
+                .filter(|&i| {
+                    let q = &out[i];
+                    q.heading.is_none() && !ends_sentence(&q.text) && !small(q)
+                });
+            if let Some(i) = target {
+                let prev = &mut out[i];
                 append_text(&mut prev.text, &p.text);
                 prev.page_end = p.page_end;
                 prev.char_end = p.char_end;
