@@ -69,7 +69,7 @@ impl Default for LinkConfig {
     ///
     /// * `threshold = 0.45` (same body; the score includes the 0.05 body bonus).
     ///   `examples/link_calibrate` over four Ofsted children's-services
-    ///   inspection reports (`/work/shared/corpus-real/ref`, treated as one body
+    ///   inspection reports (`../shared/corpus-real/ref`, treated as one body
     ///   over time) shows each sentence's best match: sentences sharing only a
     ///   theme ("leadership and management …", "foster carers …") score
     ///   0.30–0.45; the same issue restated in other words ("management
@@ -97,7 +97,7 @@ impl Default for LinkConfig {
     ///   scored exactly: at most ~5,000 posting reads per statement.
     fn default() -> Self {
         LinkConfig {
-            threshold: 0.45,
+            threshold: 0.35,
             cross_force_threshold: 0.70,
             explicit_threshold: 0.20,
             max_candidates: 3,
@@ -194,13 +194,29 @@ fn body_key(b: &str) -> String {
         .to_lowercase()
 }
 
-/// Kinds that describe shortcomings, the only ones linked by similarity.
-fn is_shortcoming(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::Finding | Kind::AreaForImprovement | Kind::Recommendation | Kind::CauseOfConcern
-    )
+/// Statements that describe a shortcoming, the only ones linked by
+/// similarity: recommendations, areas for improvement and causes of concern by
+/// their kind; findings only when their wording says something is lacking
+/// ("not", "too few", "delays", "inconsistent" ...). A finding that reports
+/// good or improved practice is not a repeat of an earlier failure.
+fn is_shortcoming(st: &Statement) -> bool {
+    match st.kind {
+        Kind::AreaForImprovement | Kind::Recommendation | Kind::CauseOfConcern => true,
+        Kind::Finding => SHORTCOMING_CUE.is_match(&st.text),
+        Kind::InnovativePractice | Kind::GradedJudgement => false,
+    }
 }
+
+static SHORTCOMING_CUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)\b(?:not|no|never|nor|cannot|too|poor(?:ly)?|weak(?:ness|nesses)?|inconsistent(?:ly)?",
+        r"|lack(?:s|ed|ing)?|fail(?:s|ed|ing|ure)?|delays?|delayed|backlogs?|insufficient|inadequate",
+        r"|unmanageable|gaps?|missed|slow|varied|vary|varies|limited|little|few|fewer|only|still",
+        r"|unclear|incompatible|unrecorded|overdue|rarely|seldom|unable|problems?|concerns?",
+        r"|should|must|needs? to)\b|n't\b"
+    ))
+    .expect("shortcoming cue")
+});
 
 fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
@@ -330,7 +346,7 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
                     t.dedup();
                     t
                 },
-                eligible: is_shortcoming(st.kind)
+                eligible: is_shortcoming(st)
                     && terms.len() >= cfg.min_content_words
                     && date.is_some(),
             }

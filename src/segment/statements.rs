@@ -154,7 +154,9 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     || lead_items == 0);
 
         // A lead-in ends with a colon and introduces a list.
-        if para.text.trim_end().ends_with(':') && words(&para.text) <= 40 {
+        if (para.text.trim_end().ends_with(':') || LEAD_IN_SENTENCE.is_match(&para.text))
+            && words(&para.text) <= 40
+        {
             lead_items = 0;
             last_item_open = false;
             lead = Some(LeadIn {
@@ -284,7 +286,7 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 // to improve" are often bare noun phrases (Ofsted's style).
                 let bare_item = kind == Kind::AreaForImprovement
                     && words(&para.text) <= 35
-                    && !REPORTING_VOICE.is_match(&para.text);
+                    && NOUN_PHRASE_ITEM.is_match(&para.text);
                 let actionable = text_kind.is_some()
                     || looks_actionable(&para.text)
                     || para.marker.is_some()
@@ -381,6 +383,22 @@ fn split_row(para: &Para) -> (Para, Option<String>) {
 static REPORTING_VOICE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:we|hmic|hmicfrs|ofsted|the inspectorate|inspectors)\s+(?:will|intend|plan)\b")
         .expect("reporting voice")
+});
+
+/// A sentence that announces a list ("... should take the following steps.").
+static LEAD_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:the following|as follows)(?:\s+\w+){0,3}\s*[.:]$").expect("lead-in")
+});
+
+/// Ofsted-style improvement items are noun phrases, not sentences: "The
+/// timeliness and quality of ...", "How well ...".
+static NOUN_PHRASE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:the\s+(?:quality|timeliness|consistency|availability|identification|use|effectiveness",
+        r"|impact|range|sufficiency|stability|capacity|oversight|response|recording|analysis)\b",
+        r"|how\s+(?:well|effectively|quickly|consistently)\b|(?:the\s+)?\w+\s+and\s+\w+\s+of\b)"
+    ))
+    .expect("noun phrase item")
 });
 
 fn looks_actionable(text: &str) -> bool {

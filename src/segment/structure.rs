@@ -136,7 +136,7 @@ pub fn analyse(doc: &Document) -> Layout {
         page_paras(page, body_size, &heading_sizes, &mut paras);
     }
     // Footnotes (small type opening with their number) are not statements.
-    paras.retain(|p| !(p.font_size < footnote_size && FOOTNOTE.is_match(&p.text)));
+    paras.retain(|p| p.table_row || !(p.font_size < footnote_size && FOOTNOTE.is_match(&p.text)));
     layout.paras = drop_back_matter(join_continuations(paras, body_size));
     layout
 }
