@@ -595,7 +595,7 @@ fn finish_document(
     // Pages that could not be read well are recorded, so a partly read report
     // is never passed off as complete.
     for w in &doc.warnings {
-        if PARTIAL_CATEGORIES.contains(&w.category.as_str()) {
+        if w.category.starts_with("limit") || PARTIAL_CATEGORIES.contains(&w.category.as_str()) {
             errors.push(ErrorRecord {
                 file: first.rel.clone(),
                 sha256: Some(d.sha256.clone()),
@@ -622,7 +622,8 @@ fn finish_document(
     }
 }
 
-/// Warning categories that make a report `partial` and land in errors.jsonl.
+/// Warning categories (besides every `limit_*`) that make a report `partial`
+/// and land in errors.jsonl.
 const PARTIAL_CATEGORIES: &[&str] = &[
     "no_text_layer",
     "garbled_text",
