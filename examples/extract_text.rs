@@ -15,7 +15,20 @@ fn text_of(path: &str) -> Result<String, String> {
     let doc = extract_bytes(&bytes, &Limits::default())
         .map_err(|e| format!("{path}: [{}] {e}", e.category()))?;
     for w in &doc.warnings {
-        eprintln!("{path}: warning [{}] page {:?}: {}", w.category, w.page, w.message);
+        eprintln!(
+            "{path}: warning [{}] page {:?}: {}",
+            w.category, w.page, w.message
+        );
+    }
+    if std::env::var_os("EXTRACT_DEBUG").is_some() {
+        for p in &doc.pages {
+            for l in &p.lines {
+                eprintln!(
+                    "p{} b{} {:?} s{} f{} {}",
+                    p.number, l.block, l.bbox, l.font_size, l.furniture as u8, l.text
+                );
+            }
+        }
     }
     let pages: Vec<String> = doc.pages.iter().map(|p| p.full_text()).collect();
     Ok(pages.join("\n\u{c}"))
@@ -35,11 +48,18 @@ fn main() -> ExitCode {
         match text_of(path) {
             Ok(text) => {
                 if let Some(dir) = &out_dir {
-                    let name = std::path::Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = std::path::Path::new(path)
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     let _ = std::fs::write(format!("{dir}/{name}.txt"), text.as_bytes());
                 } else {
                     let mut so = std::io::stdout().lock();
-                    if so.write_all(text.as_bytes()).and_then(|_| so.write_all(b"\n")).is_err() {
+                    if so
+                        .write_all(text.as_bytes())
+                        .and_then(|_| so.write_all(b"\n"))
+                        .is_err()
+                    {
                         return ExitCode::SUCCESS;
                     }
                 }
@@ -50,5 +70,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -49,8 +49,8 @@ impl BaseEncoding {
         let all = TABLES.get_or_init(|| {
             vec![
                 by_names(|c| Some(PredefinedEncoding::Standard.name(c).to_string())),
-                by_chars(|c| cp1252(c)),
-                by_chars(|c| macroman(c)),
+                by_chars(cp1252),
+                by_chars(macroman),
                 by_names(|c| Some(PredefinedEncoding::Expert.name(c).to_string())),
                 by_names(|c| afm(Core14::Symbol).code_names.get(&c).cloned()),
                 by_names(|c| afm(Core14::ZapfDingbats).code_names.get(&c).cloned()),
@@ -74,9 +74,9 @@ fn by_chars(f: impl Fn(u8) -> Option<char>) -> [String; 256] {
 }
 
 const CP1252_HIGH: [u16; 32] = [
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
-    0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
-    0x203A, 0x0153, 0, 0x017E, 0x0178,
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
+    0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 ];
 
 fn cp1252(c: u8) -> Option<char> {
@@ -93,12 +93,13 @@ fn cp1252(c: u8) -> Option<char> {
 
 const MACROMAN_HIGH: [u16; 128] = [
     196, 197, 199, 201, 209, 214, 220, 225, 224, 226, 228, 227, 229, 231, 233, 232, 234, 235, 237,
-    236, 238, 239, 241, 243, 242, 244, 246, 245, 250, 249, 251, 252, 8224, 176, 162, 163, 167, 8226,
-    182, 223, 174, 169, 8482, 180, 168, 8800, 198, 216, 8734, 177, 8804, 8805, 165, 181, 8706, 8721,
-    8719, 960, 8747, 170, 186, 937, 230, 248, 191, 161, 172, 8730, 402, 8776, 8710, 171, 187, 8230,
-    32, 192, 195, 213, 338, 339, 8211, 8212, 8220, 8221, 8216, 8217, 247, 9674, 255, 376, 8260, 164,
-    8249, 8250, 64257, 64258, 8225, 183, 8218, 8222, 8240, 194, 202, 193, 203, 200, 205, 206, 207,
-    204, 211, 212, 0, 210, 218, 219, 217, 305, 710, 732, 175, 728, 729, 730, 184, 733, 731, 711,
+    236, 238, 239, 241, 243, 242, 244, 246, 245, 250, 249, 251, 252, 8224, 176, 162, 163, 167,
+    8226, 182, 223, 174, 169, 8482, 180, 168, 8800, 198, 216, 8734, 177, 8804, 8805, 165, 181,
+    8706, 8721, 8719, 960, 8747, 170, 186, 937, 230, 248, 191, 161, 172, 8730, 402, 8776, 8710,
+    171, 187, 8230, 32, 192, 195, 213, 338, 339, 8211, 8212, 8220, 8221, 8216, 8217, 247, 9674,
+    255, 376, 8260, 164, 8249, 8250, 64257, 64258, 8225, 183, 8218, 8222, 8240, 194, 202, 193, 203,
+    200, 205, 206, 207, 204, 211, 212, 0, 210, 218, 219, 217, 305, 710, 732, 175, 728, 729, 730,
+    184, 733, 731, 711,
 ];
 
 fn macroman(c: u8) -> Option<char> {
@@ -130,7 +131,9 @@ pub(crate) fn decode_text_string(bytes: &[u8]) -> String {
     bytes
         .iter()
         .map(|&b| match b {
-            0x80..=0xa0 => char::from_u32(PDFDOC_HIGH[(b - 0x80) as usize] as u32).unwrap_or('\u{FFFD}'),
+            0x80..=0xa0 => {
+                char::from_u32(PDFDOC_HIGH[(b - 0x80) as usize] as u32).unwrap_or('\u{FFFD}')
+            }
             _ => b as char,
         })
         .collect()
@@ -202,8 +205,11 @@ pub(crate) fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<(u8, String)>
         }
         match op {
             b"put" => {
-                if let [.., super::lexer::Operand::Num(c), super::lexer::Operand::Name(n)] =
-                    operands.as_slice()
+                if let [
+                    ..,
+                    super::lexer::Operand::Num(c),
+                    super::lexer::Operand::Name(n),
+                ] = operands.as_slice()
                     && (0.0..=255.0).contains(c)
                 {
                     out.push((*c as u8, String::from_utf8_lossy(n).into_owned()));
@@ -231,8 +237,12 @@ pub(crate) fn cff_builtin_encoding(program: &[u8]) -> Option<Vec<(u8, String)>> 
         if gid.to_u32() == 0 {
             continue;
         }
-        let Some(sid) = enc.charset().string_id(gid) else { continue };
-        let Some(name) = font.string(sid) else { continue };
+        let Some(sid) = enc.charset().string_id(gid) else {
+            continue;
+        };
+        let Some(name) = font.string(sid) else {
+            continue;
+        };
         let name = String::from_utf8_lossy(name).into_owned();
         if name != ".notdef" {
             out.push((code, name));
@@ -340,7 +350,11 @@ pub(crate) fn afm(font: Core14) -> &'static Afm {
 /// Times, CourierNew → Courier, style from the name.
 pub(crate) fn core14_for(base_font: &str) -> Option<Core14> {
     let name = strip_subset(base_font);
-    let lower: String = name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let lower: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     let bold = lower.contains("bold") || lower.contains("black") || lower.contains("heavy");
     let italic = lower.contains("italic") || lower.contains("oblique");
     if lower.starts_with("symbol") {
@@ -360,7 +374,12 @@ pub(crate) fn core14_for(base_font: &str) -> Option<Core14> {
     };
     use Core14::*;
     let table = [
-        [Helvetica, HelveticaBold, HelveticaOblique, HelveticaBoldOblique],
+        [
+            Helvetica,
+            HelveticaBold,
+            HelveticaOblique,
+            HelveticaBoldOblique,
+        ],
         [TimesRoman, TimesBold, TimesItalic, TimesBoldItalic],
         [Courier, CourierBold, CourierOblique, CourierBoldOblique],
     ];
@@ -387,7 +406,10 @@ mod tests {
         assert_eq!(glyph_name_to_unicode("u1F600").as_deref(), Some("😀"));
         assert_eq!(glyph_name_to_unicode("g123"), None);
         assert_eq!(glyph_name_to_unicode(".notdef"), None);
-        assert_eq!(glyph_name_to_unicode("quoteright").as_deref(), Some("\u{2019}"));
+        assert_eq!(
+            glyph_name_to_unicode("quoteright").as_deref(),
+            Some("\u{2019}")
+        );
     }
 
     #[test]
@@ -406,7 +428,10 @@ mod tests {
         let enc = type1_builtin_encoding(prog).unwrap();
         assert!(enc.contains(&(12, "fi".to_string())));
         assert!(enc.contains(&(65, "A".to_string())));
-        assert_eq!(core14_for("ABCDEF+Arial,BoldItalic"), Some(Core14::HelveticaBoldOblique));
+        assert_eq!(
+            core14_for("ABCDEF+Arial,BoldItalic"),
+            Some(Core14::HelveticaBoldOblique)
+        );
         assert_eq!(core14_for("TimesNewRomanPSMT"), Some(Core14::TimesRoman));
         assert_eq!(afm(Core14::Helvetica).text_widths.get("A"), Some(&667.0));
     }

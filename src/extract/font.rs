@@ -33,7 +33,10 @@ pub(crate) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 
 /// A dictionary entry, dereferenced.
 pub(crate) fn dget<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    d.get(key).ok().map(|o| deref(doc, o)).filter(|o| !matches!(o, Object::Null))
+    d.get(key)
+        .ok()
+        .map(|o| deref(doc, o))
+        .filter(|o| !matches!(o, Object::Null))
 }
 
 /// A number (integer or real).
@@ -138,7 +141,9 @@ impl Font {
 
     /// Loads a font dictionary. Never fails: what is missing gets defaults.
     pub(crate) fn load(doc: &Document, d: &Dictionary) -> Font {
-        let subtype = dget(doc, d, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"Type1");
+        let subtype = dget(doc, d, b"Subtype")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"Type1");
         let base = dget(doc, d, b"BaseFont")
             .and_then(|o| o.as_name().ok())
             .map(|n| encoding::strip_subset(&String::from_utf8_lossy(n)).to_string())
@@ -157,7 +162,8 @@ impl Font {
             }
         }
         let lname = font.name.to_ascii_lowercase();
-        font.symbolic_name = lname.contains("symbol") || lname.contains("wingding") || lname.contains("webding");
+        font.symbolic_name =
+            lname.contains("symbol") || lname.contains("wingding") || lname.contains("webding");
         font.bold |= lname.contains("bold")
             || lname.contains("black")
             || lname.contains("heavy")
@@ -289,7 +295,12 @@ impl Font {
                 return Some(s.clone());
             }
         }
-        if self.symbolic_name && matches!(code, 0x6C | 0x6E | 0xA7 | 0xA8 | 0x9F | 0xB7 | 0x77 | 0xFB | 0x71) {
+        if self.symbolic_name
+            && matches!(
+                code,
+                0x6C | 0x6E | 0xA7 | 0xA8 | 0x9F | 0xB7 | 0x77 | 0xFB | 0x71
+            )
+        {
             return Some("\u{2022}".into());
         }
         None
@@ -297,7 +308,8 @@ impl Font {
 }
 
 fn is_ordinary(s: &str) -> bool {
-    s.chars().all(|c| !c.is_control() && c != '\u{FFFD}' && !('\u{E000}'..='\u{F8FF}').contains(&c))
+    s.chars()
+        .all(|c| !c.is_control() && c != '\u{FFFD}' && !('\u{E000}'..='\u{F8FF}').contains(&c))
 }
 
 fn descriptor_style(doc: &Document, fd: Option<&Dictionary>, font: &mut Font) {
@@ -312,7 +324,12 @@ fn descriptor_style(doc: &Document, fd: Option<&Dictionary>, font: &mut Font) {
     if dget(doc, fd, b"FontWeight").and_then(num).unwrap_or(0.0) >= 600.0 {
         font.bold = true;
     }
-    if dget(doc, fd, b"ItalicAngle").and_then(num).unwrap_or(0.0).abs() > 1.0 {
+    if dget(doc, fd, b"ItalicAngle")
+        .and_then(num)
+        .unwrap_or(0.0)
+        .abs()
+        > 1.0
+    {
         font.italic = true;
     }
 }
@@ -325,7 +342,10 @@ fn core14_widths(f: encoding::Core14, enc_text: &[String]) -> Vec<f64> {
             let w = if by_code {
                 afm.code_widths.get(&(c as u8)).copied()
             } else {
-                enc_text.get(c as usize).and_then(|t| afm.text_widths.get(t)).copied()
+                enc_text
+                    .get(c as usize)
+                    .and_then(|t| afm.text_widths.get(t))
+                    .copied()
             };
             w.unwrap_or(if by_code { 0.0 } else { 278.0 }) / 1000.0
         })
@@ -337,7 +357,10 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
     let fd = dget(doc, d, b"FontDescriptor").and_then(as_dict);
     descriptor_style(doc, fd, &mut font);
     let core = encoding::core14_for(&font.name);
-    let flags = fd.and_then(|fd| dget(doc, fd, b"Flags")).and_then(num).unwrap_or(0.0) as i64;
+    let flags = fd
+        .and_then(|fd| dget(doc, fd, b"Flags"))
+        .and_then(num)
+        .unwrap_or(0.0) as i64;
     let symbolic = flags & 4 != 0;
 
     // Base encoding: named, else built-in (font program or core-14), else Standard.
@@ -374,7 +397,10 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
         },
         Some(o @ (Object::Dictionary(_) | Object::Stream(_))) => {
             let ed = as_dict(o).expect("dict");
-            match dget(doc, ed, b"BaseEncoding").and_then(|b| b.as_name().ok()).and_then(BaseEncoding::from_name) {
+            match dget(doc, ed, b"BaseEncoding")
+                .and_then(|b| b.as_name().ok())
+                .and_then(BaseEncoding::from_name)
+            {
                 Some(b) => b.table().to_vec(),
                 None if kind == Kind::Type3 => vec![String::new(); 256],
                 None if symbolic || core.is_none() => builtin(),
@@ -384,7 +410,9 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
         _ => {
             if kind == Kind::Type3 {
                 vec![String::new(); 256]
-            } else if dget(doc, d, b"Subtype").and_then(|o| o.as_name().ok()) == Some(b"TrueType") && !symbolic {
+            } else if dget(doc, d, b"Subtype").and_then(|o| o.as_name().ok()) == Some(b"TrueType")
+                && !symbolic
+            {
                 BaseEncoding::WinAnsi.table().to_vec()
             } else {
                 builtin()
@@ -403,7 +431,8 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
                 Object::Name(n) => {
                     if (0..256).contains(&code) {
                         let name = String::from_utf8_lossy(n);
-                        table[code as usize] = encoding::glyph_name_to_unicode(&name).unwrap_or_default();
+                        table[code as usize] =
+                            encoding::glyph_name_to_unicode(&name).unwrap_or_default();
                     }
                     code += 1;
                 }
@@ -414,23 +443,37 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
 
     // Widths (§9.6.2.1, §9.6.5 for Type3).
     let mut scale = 0.001;
-    if kind == Kind::Type3 {
-        if let Some(Object::Array(m)) = dget(doc, d, b"FontMatrix") {
-            let m: Vec<f64> = m.iter().map(|o| num(deref(doc, o)).unwrap_or(0.0)).collect();
-            if m.len() == 6 {
-                scale = m[0];
-                let s = m[3].abs().max(m[1].abs()) * 1000.0;
-                if s > 1e-6 && s.is_finite() {
-                    font.size_scale = s;
-                }
+    if kind == Kind::Type3
+        && let Some(Object::Array(m)) = dget(doc, d, b"FontMatrix")
+    {
+        let m: Vec<f64> = m
+            .iter()
+            .map(|o| num(deref(doc, o)).unwrap_or(0.0))
+            .collect();
+        if m.len() == 6 {
+            scale = m[0];
+            let s = m[3].abs().max(m[1].abs()) * 1000.0;
+            if s > 1e-6 && s.is_finite() {
+                font.size_scale = s;
             }
         }
     }
-    let missing = fd.and_then(|fd| dget(doc, fd, b"MissingWidth")).and_then(num).unwrap_or(0.0) * scale;
+    let missing = fd
+        .and_then(|fd| dget(doc, fd, b"MissingWidth"))
+        .and_then(num)
+        .unwrap_or(0.0)
+        * scale;
     let first = dget(doc, d, b"FirstChar").and_then(num).unwrap_or(0.0) as i64;
     let mut widths = match core {
         Some(c) if kind == Kind::Simple => core14_widths(c, &table),
-        _ => vec![if missing > 0.0 { missing } else { 0.5 * 1000.0 * scale }; 256],
+        _ => vec![
+            if missing > 0.0 {
+                missing
+            } else {
+                0.5 * 1000.0 * scale
+            };
+            256
+        ],
     };
     if let Some(Object::Array(ws)) = dget(doc, d, b"Widths") {
         for w in widths.iter_mut() {
@@ -501,7 +544,10 @@ fn load_type0(doc: &Document, d: &Dictionary, name: String) -> Font {
                     }
                     (Some(c1), Some(o2)) => {
                         let c2 = num(o2).unwrap_or(c1);
-                        let wv = w.get(i + 2).and_then(|o| num(deref(doc, o))).unwrap_or(1000.0);
+                        let wv = w
+                            .get(i + 2)
+                            .and_then(|o| num(deref(doc, o)))
+                            .unwrap_or(1000.0);
                         if c2 >= c1 {
                             out.push((c1 as u32, c2 as u32, wv / 1000.0));
                         }

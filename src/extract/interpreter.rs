@@ -158,7 +158,12 @@ pub(crate) struct Interp<'a> {
 
 impl<'a> Interp<'a> {
     /// An interpreter with the initial CTM (CropBox and /Rotate folded in).
-    pub(crate) fn new(doc: &'a Document, cache: &'a mut FontCache, limits: &'a RunLimits, ctm: Matrix) -> Self {
+    pub(crate) fn new(
+        doc: &'a Document,
+        cache: &'a mut FontCache,
+        limits: &'a RunLimits,
+        ctm: Matrix,
+    ) -> Self {
         Interp {
             doc,
             cache,
@@ -210,7 +215,7 @@ impl<'a> Interp<'a> {
                 self.stopped = true;
                 break;
             }
-            if self.out.ops % 4096 == 0 && Instant::now() > self.limits.deadline {
+            if self.out.ops.is_multiple_of(4096) && Instant::now() > self.limits.deadline {
                 self.out.timed_out = true;
                 self.stopped = true;
                 break;
@@ -290,7 +295,9 @@ impl<'a> Interp<'a> {
                 if let Some([size]) = Self::nums::<1>(ops) {
                     self.gs.tfs = size;
                 }
-                if let Some(Operand::Name(n)) = ops.iter().rev().find(|o| matches!(o, Operand::Name(_))) {
+                if let Some(Operand::Name(n)) =
+                    ops.iter().rev().find(|o| matches!(o, Operand::Name(_)))
+                {
                     let f = self.font(res, n);
                     let key = (f.bold, f.italic);
                     let next = self.style_ids.len() as u16;
@@ -460,7 +467,11 @@ impl<'a> Interp<'a> {
             }
             let is_space = !text.is_empty() && text.chars().all(|c| c == ' ' || c == '\u{a0}');
             if self.out.glyphs.len() < self.limits.max_glyphs {
-                if (!text.is_empty() || in_actual) && size.is_finite() && ox.is_finite() && oy.is_finite() {
+                if (!text.is_empty() || in_actual)
+                    && size.is_finite()
+                    && ox.is_finite()
+                    && oy.is_finite()
+                {
                     let start = self.out.text.len() as u32;
                     self.out.text.push_str(&text);
                     self.out.glyphs.push(Glyph {
@@ -481,7 +492,11 @@ impl<'a> Interp<'a> {
                 self.out.hit_glyph_limit = true;
             }
             // Advance (§9.4.4).
-            let word = if single && n == 1 && code == 32 { tw } else { 0.0 };
+            let word = if single && n == 1 && code == 32 {
+                tw
+            } else {
+                0.0
+            };
             if font.vertical {
                 self.advance(0.0, -(w0.abs().max(1.0) * tfs) + tc + word);
             } else {
@@ -532,7 +547,9 @@ impl<'a> Interp<'a> {
                     }
                     _ => IDENTITY,
                 };
-                let form_res = dget(doc, &stream.dict, b"Resources").and_then(as_dict).or(res);
+                let form_res = dget(doc, &stream.dict, b"Resources")
+                    .and_then(as_dict)
+                    .or(res);
                 let saved = self.gs.clone();
                 let saved_stack = self.stack.len();
                 let saved_tm = (self.tm, self.tlm);
@@ -548,7 +565,12 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn begin_marked(&mut self, tag: Option<&Operand>, props: Option<&Operand>, res: Option<&'a Dictionary>) {
+    fn begin_marked(
+        &mut self,
+        tag: Option<&Operand>,
+        props: Option<&Operand>,
+        res: Option<&'a Dictionary>,
+    ) {
         if self.marked.len() >= MAX_MARKED_DEPTH {
             self.marked.push(Marked {
                 actual: None,
@@ -579,7 +601,9 @@ impl<'a> Interp<'a> {
                     Some(Operand::Name(n)) => Some(n.clone()),
                     _ => None,
                 },
-                (None, Some(d)) => dget(self.doc, d, b"Type").and_then(|o| o.as_name().ok()).map(|n| n.to_vec()),
+                (None, Some(d)) => dget(self.doc, d, b"Type")
+                    .and_then(|o| o.as_name().ok())
+                    .map(|n| n.to_vec()),
                 _ => None,
             };
             furniture = ty.as_deref() == Some(b"Pagination");
@@ -598,14 +622,19 @@ impl<'a> Interp<'a> {
         if let Some(s) = at
             && !self.marked.iter().any(|m| m.actual.is_some())
         {
-            actual = Some((super::encoding::decode_text_string(&s), self.out.glyphs.len()));
+            actual = Some((
+                super::encoding::decode_text_string(&s),
+                self.out.glyphs.len(),
+            ));
         }
         self.marked.push(Marked { actual, furniture });
     }
 
     fn end_marked(&mut self) {
         let Some(m) = self.marked.pop() else { return };
-        let Some((text, start)) = m.actual else { return };
+        let Some((text, start)) = m.actual else {
+            return;
+        };
         if start >= self.out.glyphs.len() {
             return;
         }

@@ -84,7 +84,7 @@ pub(crate) fn layout(pg: &PageGlyphs, width: f32, height: f32) -> Vec<TextLine> 
         if g.ox < -margin || g.oy < -margin || g.ox > width + margin || g.oy > height + margin {
             continue;
         }
-        if !(g.size > 0.05) {
+        if g.size.is_nan() || g.size <= 0.05 {
             continue;
         }
         let (ax, ay) = to_frame(g.rot, g.ox, g.oy);
@@ -114,8 +114,11 @@ pub(crate) fn layout(pg: &PageGlyphs, width: f32, height: f32) -> Vec<TextLine> 
     out
 }
 
+/// Text and a 2-pt grid cell of a glyph origin.
+type SeenKey<'a> = (&'a str, i32, i32);
+
 fn dedupe(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<G> {
-    let mut seen: HashMap<(&str, i32, i32), Vec<(f32, f32, f32)>> = HashMap::new();
+    let mut seen: HashMap<SeenKey, Vec<(f32, f32, f32)>> = HashMap::new();
     let mut out = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         if g.space {
@@ -140,7 +143,9 @@ fn dedupe(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<G> {
         if dup {
             continue;
         }
-        seen.entry((t, cx, cy)).or_default().push((g.x0, g.base, g.size));
+        seen.entry((t, cx, cy))
+            .or_default()
+            .push((g.x0, g.base, g.size));
         out.push(g);
     }
     out
@@ -169,7 +174,10 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
         .map(|r| {
             let x0 = r.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
             let x1 = r.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
-            let main = r.iter().filter(|g| !g.space).fold(r[0], |a, g| if g.size > a.size { *g } else { a });
+            let main = r
+                .iter()
+                .filter(|g| !g.space)
+                .fold(r[0], |a, g| if g.size > a.size { *g } else { a });
             (x0, x1, main.base, main.size, r)
         })
         .collect();
@@ -216,10 +224,99 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
     }
     for l in &mut lines {
         l.glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    let mut lines = split_at_gutters(lines);
+    for l in &mut lines {
         words(pg, l);
     }
     lines.retain(|l| !l.text.is_empty());
     lines
+}
+
+/// Splits lines at column gutters: a gap of ≥ 0.8 s that lines nearby (within
+/// 20 s vertically) also have at an overlapping x position. Narrow LaTeX
+/// gutters (about 1 em) are below the run-joining threshold, so lines of two
+/// columns first merge and are cut apart here.
+fn split_at_gutters(lines: Vec<Line>) -> Vec<Line> {
+    // (line, glyph index after the gap, gap start, gap end)
+    let mut gaps: Vec<(usize, usize, f32, f32)> = Vec::new();
+    for (li, l) in lines.iter().enumerate() {
+        let mut prev: Option<&G> = None;
+        for (gi, g) in l.glyphs.iter().enumerate() {
+            if g.space {
+                continue;
+            }
+            if let Some(p) = prev
+                && g.x0 - p.x1 >= 0.8 * l.size
+            {
+                gaps.push((li, gi, p.x1, g.x0));
+            }
+            prev = Some(g);
+        }
+    }
+    if gaps.is_empty() {
+        return lines;
+    }
+    let mut cuts: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
+    for &(li, gi, a, b) in &gaps {
+        let l = &lines[li];
+        let mut others = std::collections::HashSet::new();
+        for &(lj, _, a2, b2) in &gaps {
+            if lj == li || (lines[lj].base - l.base).abs() > 20.0 * l.size {
+                continue;
+            }
+            if b.min(b2) - a.max(a2) >= 0.25 * l.size {
+                others.insert(lj);
+            }
+        }
+        if others.len() >= 2 {
+            cuts[li].push(gi);
+        }
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for (li, l) in lines.into_iter().enumerate() {
+        if cuts[li].is_empty() {
+            out.push(l);
+            continue;
+        }
+        let mut bounds = cuts[li].clone();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let mut start = 0;
+        bounds.push(l.glyphs.len());
+        for end in bounds {
+            let part: Vec<G> = l.glyphs[start..end].to_vec();
+            start = end;
+            let Some(first) = part.iter().find(|g| !g.space).copied() else {
+                continue;
+            };
+            let x0 = part
+                .iter()
+                .filter(|g| !g.space)
+                .map(|g| g.x0)
+                .fold(f32::MAX, f32::min);
+            let x1 = part
+                .iter()
+                .filter(|g| !g.space)
+                .map(|g| g.x1)
+                .fold(f32::MIN, f32::max);
+            let main = part
+                .iter()
+                .filter(|g| !g.space)
+                .fold(first, |a, g| if g.size > a.size { *g } else { a });
+            out.push(Line {
+                glyphs: part,
+                x0,
+                x1,
+                base: main.base,
+                size: main.size,
+                furniture: false,
+                style: 0,
+                text: String::new(),
+            });
+        }
+    }
+    out
 }
 
 /// Builds a line's text, inserting spaces at word breaks.
@@ -236,7 +333,11 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         prev = Some(g);
     }
-    let wide = if min_gap != f32::MAX && min_gap > 0.1 { (1.3 * min_gap).min(0.4) } else { 0.1 };
+    let wide = if min_gap != f32::MAX && min_gap > 0.1 {
+        (1.3 * min_gap).min(0.4)
+    } else {
+        0.1
+    };
     let mut text = String::new();
     let mut prev_x1: Option<f32> = None;
     let mut pending_space = false;
@@ -267,7 +368,11 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
     }
     l.text = text.trim().to_string();
     l.furniture = count > 0 && furn * 2 > count;
-    l.style = styles.into_iter().max_by_key(|&(s, c)| (c, std::cmp::Reverse(s))).map(|(s, _)| s).unwrap_or(0);
+    l.style = styles
+        .into_iter()
+        .max_by_key(|&(s, c)| (c, std::cmp::Reverse(s)))
+        .map(|(s, _)| s)
+        .unwrap_or(0);
 }
 
 /// Appends glyph text: ligatures expanded, soft hyphens and controls dropped,
@@ -298,7 +403,7 @@ fn build_blocks(mut lines: Vec<Line>) -> (Vec<Line>, Vec<Block>) {
             let last = &lines[*b.lines.last().expect("block has lines")];
             let pitch = last.base - l.base;
             let s = last.size.max(l.size);
-            if pitch <= 0.2 * s || pitch > 1.75 * s {
+            if pitch <= 0.2 * s || pitch > 1.5 * s {
                 continue;
             }
             let ratio = last.size / l.size;
@@ -359,7 +464,11 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
             let edge = if overlap(ba, bb) {
                 cy(ba) > cy(bb)
             } else if ba.x1 <= bb.x0 + 1.0 {
-                let (lo, hi) = if cy(ba) < cy(bb) { (cy(ba), cy(bb)) } else { (cy(bb), cy(ba)) };
+                let (lo, hi) = if cy(ba) < cy(bb) {
+                    (cy(ba), cy(bb))
+                } else {
+                    (cy(bb), cy(ba))
+                };
                 !(0..n).any(|c| {
                     c != a && c != b && {
                         let bc = &blocks[c];
@@ -416,9 +525,13 @@ fn emit(
             let ends = {
                 let t = &texts[k];
                 let mut rc = t.chars().rev();
-                matches!(rc.next(), Some('-' | '\u{2010}')) && rc.next().is_some_and(|c| c.is_alphabetic())
+                matches!(rc.next(), Some('-' | '\u{2010}'))
+                    && rc.next().is_some_and(|c| c.is_alphabetic())
             };
-            let next_lower = texts[k + 1].chars().next().is_some_and(|c| c.is_lowercase());
+            let next_lower = texts[k + 1]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase());
             if ends && next_lower {
                 let next = std::mem::take(&mut texts[k + 1]);
                 let (word, rest) = match next.split_once(' ') {
@@ -440,7 +553,11 @@ fn emit(
             let l = &lines[li];
             let (ax, ay) = from_frame(rot, l.x0, l.bottom());
             let (bx, by) = from_frame(rot, l.x1, l.top());
-            let (bold, italic) = pg.styles.get(l.style as usize).copied().unwrap_or((false, false));
+            let (bold, italic) = pg
+                .styles
+                .get(l.style as usize)
+                .copied()
+                .unwrap_or((false, false));
             out.push(TextLine {
                 text: std::mem::take(&mut texts[k]),
                 bbox: [ax.min(bx), ay.min(by), ax.max(bx), ay.max(by)],

@@ -451,7 +451,8 @@ impl<'a> Lexer<'a> {
         loop {
             if depth >= MAX_NESTING {
                 self.recoveries += 1;
-                while self.pos + 1 < self.data.len() && &self.data[self.pos..self.pos + 2] != b">>" {
+                while self.pos + 1 < self.data.len() && &self.data[self.pos..self.pos + 2] != b">>"
+                {
                     self.pos += 1;
                 }
                 self.pos = (self.pos + 2).min(self.data.len());
@@ -548,7 +549,9 @@ mod tests {
 
     #[test]
     fn decodes_strings_names_and_skips_inline_images() {
-        let v = ops(b"/F#201 12 Tf (a\\(b\\)\\101\\\n) Tj <48 65 6> Tj BI /W 1 /H 1 ID \x00EI\xff EI Q");
+        let v = ops(
+            b"/F#201 12 Tf (a\\(b\\)\\101\\\n) Tj <48 65 6> Tj BI /W 1 /H 1 ID \x00EI\xff EI Q",
+        );
         assert_eq!(v[0].1[0], Operand::Name(b"F 1".to_vec()));
         assert_eq!(v[1].1[0], Operand::Str(b"a(b)A".to_vec()));
         assert_eq!(v[2].1[0], Operand::Str(vec![0x48, 0x65, 0x60]));
@@ -560,7 +563,10 @@ mod tests {
     fn inline_dict_for_bdc() {
         let v = ops(b"/Span <</ActualText (fi) /MCID 3>> BDC EMC");
         assert_eq!(v[0].0, "BDC");
-        assert_eq!(v[0].1[1].dict_get(b"ActualText"), Some(&Operand::Str(b"fi".to_vec())));
+        assert_eq!(
+            v[0].1[1].dict_get(b"ActualText"),
+            Some(&Operand::Str(b"fi".to_vec()))
+        );
         assert_eq!(v[1].0, "EMC");
     }
 }

@@ -33,7 +33,9 @@ fn has_eof(bytes: &[u8]) -> bool {
 pub(crate) fn open(bytes: &[u8], max_decompressed: usize) -> Result<Document, ExtractError> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
-        return Err(ExtractError::NotAPdf("no %PDF- header in the first 1024 bytes".into()));
+        return Err(ExtractError::NotAPdf(
+            "no %PDF- header in the first 1024 bytes".into(),
+        ));
     }
     let opts = LoadOptions {
         max_decompressed_size: Some(max_decompressed),
@@ -56,7 +58,9 @@ fn map_load_error(e: lopdf::Error, bytes: &[u8]) -> ExtractError {
         E::UnsupportedSecurityHandler(h) => {
             ExtractError::EncryptedUnsupported(String::from_utf8_lossy(&h).into_owned())
         }
-        E::Parse(lopdf::ParseError::InvalidFileHeader) => ExtractError::NotAPdf("invalid file header".into()),
+        E::Parse(lopdf::ParseError::InvalidFileHeader) => {
+            ExtractError::NotAPdf("invalid file header".into())
+        }
         E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }) => {
             ExtractError::Limit(format!("a stream decompresses beyond {limit} bytes"))
         }
@@ -65,7 +69,9 @@ fn map_load_error(e: lopdf::Error, bytes: &[u8]) -> ExtractError {
             if !has_eof(bytes) {
                 ExtractError::Truncated(format!("no %%EOF and xref could not be rebuilt ({other})"))
             } else {
-                ExtractError::BrokenXref(format!("cross-reference data unreadable and not rebuilt ({other})"))
+                ExtractError::BrokenXref(format!(
+                    "cross-reference data unreadable and not rebuilt ({other})"
+                ))
             }
         }
     }
@@ -77,7 +83,9 @@ pub(crate) fn looks_truncated(bytes: &[u8]) -> bool {
 }
 
 fn rect(doc: &Document, o: Option<&Object>) -> Option<[f64; 4]> {
-    let Some(Object::Array(a)) = o else { return None };
+    let Some(Object::Array(a)) = o else {
+        return None;
+    };
     if a.len() != 4 {
         return None;
     }
@@ -85,7 +93,12 @@ fn rect(doc: &Document, o: Option<&Object>) -> Option<[f64; 4]> {
     if v.len() != 4 || v.iter().any(|x| !x.is_finite()) {
         return None;
     }
-    Some([v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])])
+    Some([
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ])
 }
 
 #[derive(Clone, Copy)]
@@ -99,10 +112,18 @@ struct Inherited<'a> {
 /// Walks the page tree from the catalog.
 pub(crate) fn pages(doc: &Document) -> Vec<PageRef<'_>> {
     let mut out = Vec::new();
-    let Some(root) = doc.trailer.get(b"Root").ok().map(|o| deref(doc, o)).and_then(as_dict) else {
+    let Some(root) = doc
+        .trailer
+        .get(b"Root")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(as_dict)
+    else {
         return out;
     };
-    let Some(pages) = root.get(b"Pages").ok() else { return out };
+    let Some(pages) = root.get(b"Pages").ok() else {
+        return out;
+    };
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let inh = Inherited {
         resources: None,
@@ -130,7 +151,9 @@ fn walk<'a>(
     {
         return;
     }
-    let Some(d) = as_dict(deref(doc, node)) else { return };
+    let Some(d) = as_dict(deref(doc, node)) else {
+        return;
+    };
     let mut here = inh;
     if let Some(r) = dget(doc, d, b"Resources").and_then(as_dict) {
         here.resources = Some(r);
@@ -185,7 +208,11 @@ fn walk<'a>(
 
 /// The page's content streams, decoded and joined with newlines, within
 /// `limit` bytes. Returns the bytes and the number of streams that failed.
-pub(crate) fn page_content(doc: &Document, page: &Dictionary, limit: usize) -> (Vec<u8>, u32, bool) {
+pub(crate) fn page_content(
+    doc: &Document,
+    page: &Dictionary,
+    limit: usize,
+) -> (Vec<u8>, u32, bool) {
     let mut out = Vec::new();
     let mut broken = 0;
     let mut over = false;

@@ -121,7 +121,11 @@ pub fn extract_bytes(bytes: &[u8], limits: &Limits) -> Result<Document, ExtractE
 }
 
 /// Extract the pages `first..=last` (1-based, clamped) or all pages.
-pub fn extract_pages(bytes: &[u8], limits: &Limits, pages: Option<(u32, u32)>) -> Result<Document, ExtractError> {
+pub fn extract_pages(
+    bytes: &[u8],
+    limits: &Limits,
+    pages: Option<(u32, u32)>,
+) -> Result<Document, ExtractError> {
     match catch_unwind(AssertUnwindSafe(|| extract_inner(bytes, limits, pages))) {
         Ok(r) => r,
         Err(p) => Err(ExtractError::Internal(panic_message(&p))),
@@ -146,7 +150,11 @@ fn warn(doc: &mut Document, page: Option<u32>, category: &str, message: impl Int
     });
 }
 
-fn extract_inner(bytes: &[u8], limits: &Limits, range: Option<(u32, u32)>) -> Result<Document, ExtractError> {
+fn extract_inner(
+    bytes: &[u8],
+    limits: &Limits,
+    range: Option<(u32, u32)>,
+) -> Result<Document, ExtractError> {
     let start = Instant::now();
     let deadline = start + limits.doc_timeout;
     if bytes.len() as u64 > limits.max_file_bytes {
@@ -162,12 +170,19 @@ fn extract_inner(bytes: &[u8], limits: &Limits, range: Option<(u32, u32)>) -> Re
         ..Default::default()
     };
     if pdf.xref_recovery.is_some() {
-        warn(&mut out, None, "xref_recovered", "cross-reference data was repaired or rebuilt");
+        warn(
+            &mut out,
+            None,
+            "xref_recovered",
+            "cross-reference data was repaired or rebuilt",
+        );
     }
     let pages = load::pages(&pdf);
     if pages.is_empty() {
         if load::looks_truncated(bytes) {
-            return Err(ExtractError::Truncated("no %%EOF and xref could not be rebuilt".into()));
+            return Err(ExtractError::Truncated(
+                "no %%EOF and xref could not be rebuilt".into(),
+            ));
         }
         return Err(ExtractError::NoPages("the page tree has no pages".into()));
     }
@@ -183,11 +198,21 @@ fn extract_inner(bytes: &[u8], limits: &Limits, range: Option<(u32, u32)>) -> Re
             continue;
         }
         if Instant::now() > deadline {
-            warn(&mut out, Some(number), "timeout", format!("document deadline of {:?} passed; later pages skipped", limits.doc_timeout));
+            warn(
+                &mut out,
+                Some(number),
+                "timeout",
+                format!(
+                    "document deadline of {:?} passed; later pages skipped",
+                    limits.doc_timeout
+                ),
+            );
             break;
         }
         let page_deadline = deadline.min(Instant::now() + limits.page_timeout);
-        let result = catch_unwind(AssertUnwindSafe(|| extract_page(&pdf, pr, limits, page_deadline, &mut cache)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            extract_page(&pdf, pr, limits, page_deadline, &mut cache)
+        }));
         match result {
             Ok((page, pw)) => {
                 for (cat, msg) in pw {
@@ -271,7 +296,11 @@ fn extract_page(
     let (content, broken, over) = load::page_content(pdf, pr.dict, limits.max_page_content_bytes);
     if broken > 0 {
         w.push((
-            if over { "limit_stream" } else { "broken_stream" },
+            if over {
+                "limit_stream"
+            } else {
+                "broken_stream"
+            },
             format!("{broken} content stream(s) could not be decoded within limits"),
         ));
     }
@@ -283,19 +312,43 @@ fn extract_page(
     };
     let pg = Interp::new(pdf, cache, &rl, ctm).run_page(&content, pr.resources);
     if pg.hit_op_limit {
-        w.push(("limit_ops", format!("more than {} operators; rest of page skipped", limits.max_ops_per_page)));
+        w.push((
+            "limit_ops",
+            format!(
+                "more than {} operators; rest of page skipped",
+                limits.max_ops_per_page
+            ),
+        ));
     }
     if pg.hit_glyph_limit {
-        w.push(("limit_glyphs", format!("more than {} glyphs; rest dropped", limits.max_glyphs_per_page)));
+        w.push((
+            "limit_glyphs",
+            format!(
+                "more than {} glyphs; rest dropped",
+                limits.max_glyphs_per_page
+            ),
+        ));
     }
     if pg.timed_out {
-        w.push(("timeout", "page deadline passed; rest of page skipped".into()));
+        w.push((
+            "timeout",
+            "page deadline passed; rest of page skipped".into(),
+        ));
     }
     if pg.broken_streams > 0 {
-        w.push(("broken_stream", format!("{} form stream(s) could not be decoded", pg.broken_streams)));
+        w.push((
+            "broken_stream",
+            format!("{} form stream(s) could not be decoded", pg.broken_streams),
+        ));
     }
     if pg.recoveries > 0 {
-        w.push(("content_recovered", format!("{} unreadable content-stream token(s) skipped", pg.recoveries)));
+        w.push((
+            "content_recovered",
+            format!(
+                "{} unreadable content-stream token(s) skipped",
+                pg.recoveries
+            ),
+        ));
     }
     let quality = PageQuality {
         glyphs: pg.glyph_count,
@@ -308,7 +361,10 @@ fn extract_page(
     if quality.unmapped_share() > 0.10 {
         w.push((
             "garbled_text",
-            format!("{} of {} glyphs have no Unicode mapping", quality.unmapped, quality.glyphs),
+            format!(
+                "{} of {} glyphs have no Unicode mapping",
+                quality.unmapped, quality.glyphs
+            ),
         ));
     }
     let lines = layout::layout(&pg, width as f32, height as f32);
@@ -401,7 +457,9 @@ fn mark_running_furniture(pages: &mut [Page]) {
             let hi = (pi + 5).min(n - 1);
             let window = hi - lo + 1;
             let count = list.iter().filter(|&&q| q >= lo && q <= hi).count();
-            let bare_number = k[1..].chars().all(|c| c == '#' || c == ' ' || c == '-' || c == '.');
+            let bare_number = k[1..]
+                .chars()
+                .all(|c| c == '#' || c == ' ' || c == '-' || c == '.');
             if count * 2 >= window || (bare_number && count >= 3) {
                 marks.push((pi, *li));
             }
