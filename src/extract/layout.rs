@@ -117,36 +117,57 @@ pub(crate) fn layout(pg: &PageGlyphs, width: f32, height: f32) -> Vec<TextLine> 
 /// Text and a 2-pt grid cell of a glyph origin.
 type SeenKey<'a> = (&'a str, i32, i32);
 
+/// Whether `g` continues the run ending in `last` (same baseline, moving
+/// forward by less than a column gap).
+fn continues(last: &G, g: &G) -> bool {
+    let s = last.size.max(g.size);
+    let gap = g.x0 - last.x1;
+    (g.base - last.base).abs() <= 0.5 * s && gap >= -0.5 * s && gap <= 1.5 * s
+}
+
+/// Drops overprinted copies (fake bold, shadows): a run of glyphs is dropped
+/// when every glyph in it repeats an earlier kept glyph with the same text
+/// within 0.1 s along and 0.2 s across. Partial overlaps (text re-drawn in
+/// clipped strips) keep both copies, as pdftotext does.
 fn dedupe(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<G> {
     let mut seen: HashMap<SeenKey, Vec<(f32, f32, f32)>> = HashMap::new();
     let mut out = Vec::with_capacity(glyphs.len());
-    for g in glyphs {
-        if g.space {
-            out.push(g);
-            continue;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let mut j = i + 1;
+        while j < glyphs.len() && continues(&glyphs[j - 1], &glyphs[j]) {
+            j += 1;
         }
-        let t = pg.glyph_text(&pg.glyphs[g.idx]);
-        let (cx, cy) = ((g.x0 / 2.0).floor() as i32, (g.base / 2.0).floor() as i32);
-        let mut dup = false;
-        'outer: for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(v) = seen.get(&(t, cx + dx, cy + dy)) {
-                    for &(x, y, s) in v {
-                        if (x - g.x0).abs() < 0.1 * s && (y - g.base).abs() < 0.2 * s && s > 0.0 {
-                            dup = true;
-                            break 'outer;
-                        }
-                    }
+        let run = &glyphs[i..j];
+        let key = |g: &G| {
+            (
+                pg.glyph_text(&pg.glyphs[g.idx]),
+                (g.x0 / 2.0).floor() as i32,
+                (g.base / 2.0).floor() as i32,
+            )
+        };
+        let all_dup = run.iter().filter(|g| !g.space).count() > 0
+            && run.iter().filter(|g| !g.space).all(|g| {
+                let (t, cx, cy) = key(g);
+                (-1..=1).any(|dx| {
+                    (-1..=1).any(|dy| {
+                        seen.get(&(t, cx + dx, cy + dy)).is_some_and(|v| {
+                            v.iter().any(|&(x, y, s)| {
+                                (x - g.x0).abs() < 0.1 * s && (y - g.base).abs() < 0.2 * s
+                            })
+                        })
+                    })
+                })
+            });
+        if !all_dup {
+            for g in run {
+                if !g.space {
+                    seen.entry(key(g)).or_default().push((g.x0, g.base, g.size));
                 }
+                out.push(*g);
             }
         }
-        if dup {
-            continue;
-        }
-        seen.entry((t, cx, cy))
-            .or_default()
-            .push((g.x0, g.base, g.size));
-        out.push(g);
+        i = j;
     }
     out
 }
@@ -156,14 +177,11 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
     // Runs: consecutive glyphs on one baseline moving forward.
     let mut runs: Vec<Vec<G>> = Vec::new();
     for g in glyphs {
-        if let Some(run) = runs.last_mut() {
-            let last = run.last().copied().expect("non-empty run");
-            let s = last.size.max(g.size);
-            let gap = g.x0 - last.x1;
-            if (g.base - last.base).abs() <= 0.5 * s && gap >= -0.5 * s && gap <= 1.5 * s {
-                run.push(g);
-                continue;
-            }
+        if let Some(run) = runs.last_mut()
+            && continues(run.last().expect("non-empty run"), &g)
+        {
+            run.push(g);
+            continue;
         }
         runs.push(vec![g]);
     }
@@ -341,6 +359,7 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
     let mut text = String::new();
     let mut prev_x1: Option<f32> = None;
     let mut pending_space = false;
+    let mut prev_size = l.size;
     let mut furn = 0usize;
     let mut styles: HashMap<u16, usize> = HashMap::new();
     let mut count = 0usize;
@@ -352,7 +371,14 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         if let Some(px) = prev_x1 {
             let gap = g.x0 - px;
-            let thr = wide.max(0.1) * g.size.max(l.size * 0.5);
+            // At a size change (sub- and superscripts) measure against the
+            // smaller size, as pdftotext's per-word sizes do.
+            let s = if (g.size - prev_size).abs() > 0.15 * g.size.max(prev_size) {
+                g.size.min(prev_size)
+            } else {
+                g.size
+            };
+            let thr = wide.max(0.1) * s.max(l.size * 0.3);
             if (pending_space || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
                 text.push(' ');
             }
@@ -360,6 +386,7 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         pending_space = false;
         push_clean(&mut text, pg.glyph_text(pgl));
         prev_x1 = Some(g.x1.max(g.x0));
+        prev_size = g.size;
         count += 1;
         if pgl.furniture {
             furn += 1;
