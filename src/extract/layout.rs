@@ -360,6 +360,7 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
     let mut prev_x1: Option<f32> = None;
     let mut pending_space = false;
     let mut prev_size = l.size;
+    let mut prev_base = l.base;
     let mut furn = 0usize;
     let mut styles: HashMap<u16, usize> = HashMap::new();
     let mut count = 0usize;
@@ -373,12 +374,15 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
             let gap = g.x0 - px;
             // At a size change (sub- and superscripts) measure against the
             // smaller size, as pdftotext's per-word sizes do.
-            let s = if (g.size - prev_size).abs() > 0.15 * g.size.max(prev_size) {
-                g.size.min(prev_size)
+            // At a size and baseline change (sub- and superscripts) any real
+            // gap separates words, as in pdftotext (TeX's \scriptspace).
+            let shifted = (g.size - prev_size).abs() > 0.15 * g.size.max(prev_size)
+                && (g.base - prev_base).abs() > 0.1 * g.size.max(prev_size);
+            let thr = if shifted {
+                0.02 * g.size.max(prev_size)
             } else {
-                g.size
+                wide.max(0.1) * g.size.max(l.size * 0.3)
             };
-            let thr = wide.max(0.1) * s.max(l.size * 0.3);
             if (pending_space || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
                 text.push(' ');
             }
@@ -387,6 +391,7 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         push_clean(&mut text, pg.glyph_text(pgl));
         prev_x1 = Some(g.x1.max(g.x0));
         prev_size = g.size;
+        prev_base = g.base;
         count += 1;
         if pgl.furniture {
             furn += 1;
