@@ -485,6 +485,10 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
     }
     let overlap = |a: &Block, b: &Block| a.x1.min(b.x1) - a.x0.max(b.x0) > 0.0;
     let cy = |b: &Block| (b.top + b.bottom) / 2.0;
+    // A narrow block (labels, line numbers) entirely below a block on its
+    // right does not pull ahead of it: such pages read row by row.
+    let text_width = blocks.iter().map(|b| b.x1).fold(f32::MIN, f32::max)
+        - blocks.iter().map(|b| b.x0).fold(f32::MAX, f32::min);
     let mut before = vec![vec![false; n]; n];
     let mut indeg = vec![0usize; n];
     for a in 0..n {
@@ -495,7 +499,9 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
             let (ba, bb) = (&blocks[a], &blocks[b]);
             let edge = if overlap(ba, bb) {
                 cy(ba) > cy(bb)
-            } else if ba.x1 <= bb.x0 + 1.0 {
+            } else if ba.x1 <= bb.x0 + 1.0
+                && !(ba.top < bb.bottom && ba.x1 - ba.x0 < 0.25 * text_width)
+            {
                 let (lo, hi) = if cy(ba) < cy(bb) {
                     (cy(ba), cy(bb))
                 } else {
