@@ -503,3 +503,45 @@ fn corpus_real_extracts_or_fails_with_a_category() {
     }
     assert!(n > 0);
 }
+
+#[test]
+fn actual_text_replaces_glyphs_and_pagination_artifacts_are_furniture() {
+    let t = one_page(
+        "/Span <</ActualText (fi)>> BDC BT /F1 12 Tf 72 700 Td (XY) Tj ET EMC \
+         BT /F1 12 Tf 86 700 Td (nd) Tj ET \
+         /Artifact <</Type /Pagination>> BDC BT /F1 9 Tf 300 30 Td (Page 1) Tj ET EMC",
+    );
+    let d = extract_bytes(&t, &Limits::default()).unwrap();
+    let lines = &d.pages[0].lines;
+    assert_eq!(lines[0].text, "find");
+    let foot = lines.iter().find(|l| l.text == "Page 1").unwrap();
+    assert!(foot.furniture);
+    assert!(!lines[0].furniture);
+}
+
+#[test]
+fn fake_bold_copies_are_dropped() {
+    let t = text(&one_page(
+        "BT /F1 12 Tf 72 700 Td (Bold heading) Tj ET BT /F1 12 Tf 72.3 700 Td (Bold heading) Tj ET",
+    ));
+    assert_eq!(t, "Bold heading");
+}
+
+#[test]
+fn rotated_page_reports_visible_geometry() {
+    let bytes = one_page("BT /F1 12 Tf 72 700 Td (Turned page) Tj ET");
+    let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page_id = *doc.get_pages().values().next().unwrap();
+    doc.get_dictionary_mut(page_id).unwrap().set("Rotate", 90);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    let d = extract_bytes(&out, &Limits::default()).unwrap();
+    let p = &d.pages[0];
+    assert_eq!((p.width, p.height), (792.0, 612.0));
+    assert_eq!(p.full_text(), "Turned page");
+    let b = p.lines[0].bbox;
+    assert!(
+        b[0] >= 0.0 && b[2] <= 792.0 && b[1] >= 0.0 && b[3] <= 612.0,
+        "{b:?}"
+    );
+}
