@@ -351,7 +351,8 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         prev = Some(g);
     }
-    let wide = if min_gap != f32::MAX && min_gap > 0.1 {
+    let letter_spaced = min_gap != f32::MAX && min_gap > 0.1;
+    let wide = if letter_spaced {
         (1.3 * min_gap).min(0.4)
     } else {
         0.1
@@ -383,7 +384,10 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
             } else {
                 wide.max(0.1) * g.size.max(l.size * 0.3)
             };
-            if (pending_space || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
+            // In letter-spaced lines space glyphs are only gaps, as in
+            // pdftotext ("A G E N D A" set with spaces reads "AGENDA").
+            let space_breaks = pending_space && !letter_spaced;
+            if (space_breaks || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
                 text.push(' ');
             }
         }
