@@ -545,3 +545,43 @@ fn rotated_page_reports_visible_geometry() {
         "{b:?}"
     );
 }
+
+#[test]
+fn annotation_appearance_text_is_placed_on_its_rect() {
+    let bytes = one_page("BT /F1 12 Tf 72 700 Td (Page text) Tj ET");
+    let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page_id = *doc.get_pages().values().next().unwrap();
+    let font = doc.add_object(
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" },
+    );
+    let ap = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form",
+        "BBox" => vec![0.into(), 0.into(), 100.into(), 20.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "Helv" => font } } },
+        b"BT /Helv 10 Tf 2 5 Td (Filled field) Tj ET".to_vec(),
+    ));
+    let widget = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget",
+        "Rect" => vec![72.into(), 400.into(), 172.into(), 420.into()],
+        "AP" => dictionary! { "N" => ap },
+    });
+    let hidden = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FreeText", "F" => 2,
+        "Rect" => vec![72.into(), 300.into(), 172.into(), 320.into()],
+        "AP" => dictionary! { "N" => ap },
+    });
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", vec![widget.into(), hidden.into()]);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    let d = extract_bytes(&out, &Limits::default()).unwrap();
+    let lines = &d.pages[0].lines;
+    let field: Vec<_> = lines.iter().filter(|l| l.text == "Filled field").collect();
+    assert_eq!(field.len(), 1, "hidden annotation skipped: {lines:?}");
+    assert!(
+        (field[0].bbox[1] - 403.0).abs() < 4.0,
+        "{:?}",
+        field[0].bbox
+    );
+}
