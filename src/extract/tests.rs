@@ -585,3 +585,42 @@ fn annotation_appearance_text_is_placed_on_its_rect() {
         field[0].bbox
     );
 }
+
+#[test]
+fn document_deadline_gives_timeout() {
+    let bytes = one_page("BT /F1 12 Tf 72 700 Td (Late) Tj ET");
+    let limits = Limits {
+        doc_timeout: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let e = extract_bytes(&bytes, &limits).unwrap_err();
+    assert_eq!(e.category(), "timeout");
+    let huge = Limits {
+        max_file_bytes: 10,
+        ..Limits::default()
+    };
+    assert_eq!(
+        extract_bytes(&bytes, &huge).unwrap_err().category(),
+        "limit"
+    );
+}
+
+#[test]
+fn page_range_extracts_only_those_pages() {
+    let bytes = build(|doc| {
+        let f = helvetica(doc);
+        (1..=3)
+            .map(|n| PageSpec {
+                content: format!("BT /F1 12 Tf 72 700 Td (Page number {n}) Tj ET").into_bytes(),
+                fonts: dictionary! { "F1" => f },
+                xobjects: None,
+            })
+            .collect()
+    });
+    let d = extract_pages(&bytes, &Limits::default(), Some((2, 3))).unwrap();
+    assert_eq!(
+        d.pages.iter().map(|p| p.number).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    assert_eq!(d.pages[0].full_text(), "Page number 2");
+}
