@@ -20,6 +20,16 @@ fn text_of(path: &str) -> Result<String, String> {
             w.category, w.page, w.message
         );
     }
+    if std::env::var_os("EXTRACT_DEBUG").is_some() {
+        for p in &doc.pages {
+            for l in &p.lines {
+                eprintln!(
+                    "p{} b{} {:?} s{} f{} {}",
+                    p.number, l.block, l.bbox, l.font_size, l.furniture as u8, l.text
+                );
+            }
+        }
+    }
     let pages: Vec<String> = doc.pages.iter().map(|p| p.full_text()).collect();
     Ok(pages.join("\n\u{c}"))
 }

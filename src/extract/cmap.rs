@@ -5,7 +5,7 @@
 //! single mappings and ranges kept unexpanded (a `<0000> <FFFF>` range is one
 //! entry). Acts on `begincodespacerange`, `beginbfchar`, `beginbfrange`
 //! (increment and array forms), `begincidchar` and `begincidrange`; `usecmap`
-//! is resolved by the caller through [`CMap::merge`]. It does not know
+//! is recorded but not resolved. It does not know
 //! predefined CMaps other than Identity, and it ignores everything else
 //! (WMode, CIDSystemInfo, notdef ranges). Entry counts are capped so that a
 //! hostile map cannot exhaust memory.
@@ -33,7 +33,6 @@ enum RangeTarget {
 struct Range {
     lo: u32,
     hi: u32,
-    len: u8,
     target: RangeTarget,
 }
 
@@ -165,7 +164,6 @@ impl CMap {
                     }
                     _ => continue,
                 };
-                self.note_len(src.len());
                 self.chars.insert(be(src), text);
                 *entries += 1;
             }
@@ -197,11 +195,9 @@ impl CMap {
                 ),
                 _ => continue,
             };
-            self.note_len(lo.len());
             self.ranges.push(Range {
                 lo: lo_v,
                 hi: hi_v,
-                len: lo.len() as u8,
                 target,
             });
             *entries += 1;
@@ -214,7 +210,6 @@ impl CMap {
                 return;
             }
             if let [Operand::Str(src), Operand::Num(cid)] = pair {
-                self.note_len(src.len());
                 self.cids.insert(be(src), *cid as u32);
                 *entries += 1;
             }
@@ -231,11 +226,9 @@ impl CMap {
                 if hi_v < lo_v || hi_v - lo_v >= MAX_RANGE {
                     continue;
                 }
-                self.note_len(lo.len());
                 self.ranges.push(Range {
                     lo: lo_v,
                     hi: hi_v,
-                    len: lo.len() as u8,
                     target: RangeTarget::Cid(*cid as u32),
                 });
                 *entries += 1;
@@ -243,26 +236,9 @@ impl CMap {
         }
     }
 
-    /// Source lengths are not needed beyond [`CMap::guess_len`]; kept as a hook.
-    fn note_len(&mut self, _len: usize) {}
-
     /// Sorts ranges for binary search; call once after parsing and merging.
     pub(crate) fn finish(&mut self) {
         self.ranges.sort_by_key(|r| r.lo);
-    }
-
-    /// Adds the entries of `parent` (a `usecmap` target) below ours.
-    pub(crate) fn merge(&mut self, parent: &CMap) {
-        if self.codespace.is_empty() {
-            self.codespace = parent.codespace.clone();
-        }
-        for (k, v) in &parent.chars {
-            self.chars.entry(*k).or_insert_with(|| v.clone());
-        }
-        for (k, v) in &parent.cids {
-            self.cids.entry(*k).or_insert(*v);
-        }
-        self.ranges.extend(parent.ranges.iter().cloned());
     }
 
     /// Whether the map has any code → text or code → CID entry.
@@ -345,20 +321,6 @@ impl CMap {
                 }
                 _ => None,
             })
-    }
-
-    /// Byte length used by the entries when no codespace was declared: the
-    /// most common source length (1 or 2).
-    pub(crate) fn guess_len(&self) -> usize {
-        let mut two = 0;
-        let mut one = 0;
-        for r in &self.ranges {
-            if r.len >= 2 { two += 1 } else { one += 1 }
-        }
-        for &k in self.chars.keys().take(200) {
-            if k > 0xff { two += 1 } else { one += 1 }
-        }
-        if two > one { 2 } else { 1 }
     }
 }
 

@@ -49,8 +49,8 @@ impl BaseEncoding {
         let all = TABLES.get_or_init(|| {
             vec![
                 by_names(|c| Some(PredefinedEncoding::Standard.name(c).to_string())),
-                by_chars(|c| cp1252(c)),
-                by_chars(|c| macroman(c)),
+                by_chars(cp1252),
+                by_chars(macroman),
                 by_names(|c| Some(PredefinedEncoding::Expert.name(c).to_string())),
                 by_names(|c| afm(Core14::Symbol).code_names.get(&c).cloned()),
                 by_names(|c| afm(Core14::ZapfDingbats).code_names.get(&c).cloned()),

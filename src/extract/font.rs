@@ -108,6 +108,8 @@ pub(crate) struct Font {
     pub(crate) size_scale: f64,
     /// Symbol/Wingdings-like font: map PUA F0xx back through the encoding.
     symbolic_name: bool,
+    /// Type0 with a Uni…-UCS2 CMap: codes are already Unicode (§9.7.5.2).
+    ucs2: bool,
     cache: RefCell<HashMap<u32, (String, bool)>>,
 }
 
@@ -135,6 +137,7 @@ impl Font {
             dw: 1.0,
             size_scale: 1.0,
             symbolic_name: false,
+            ucs2: false,
             cache: RefCell::new(HashMap::new()),
         }
     }
@@ -269,7 +272,11 @@ impl Font {
                 (e, true)
             }
             None => {
-                if self.kind == Kind::Type0 {
+                if self.ucs2
+                    && let Some(c) = char::from_u32(code).filter(|c| !c.is_control())
+                {
+                    (c.to_string(), true)
+                } else if self.kind == Kind::Type0 {
                     ("\u{FFFD}".into(), false)
                 } else if code == 0x20 && self.enc_text.is_empty() {
                     (" ".into(), true)
@@ -443,18 +450,18 @@ fn load_simple(doc: &Document, d: &Dictionary, name: String, kind: Kind) -> Font
 
     // Widths (§9.6.2.1, §9.6.5 for Type3).
     let mut scale = 0.001;
-    if kind == Kind::Type3 {
-        if let Some(Object::Array(m)) = dget(doc, d, b"FontMatrix") {
-            let m: Vec<f64> = m
-                .iter()
-                .map(|o| num(deref(doc, o)).unwrap_or(0.0))
-                .collect();
-            if m.len() == 6 {
-                scale = m[0];
-                let s = m[3].abs().max(m[1].abs()) * 1000.0;
-                if s > 1e-6 && s.is_finite() {
-                    font.size_scale = s;
-                }
+    if kind == Kind::Type3
+        && let Some(Object::Array(m)) = dget(doc, d, b"FontMatrix")
+    {
+        let m: Vec<f64> = m
+            .iter()
+            .map(|o| num(deref(doc, o)).unwrap_or(0.0))
+            .collect();
+        if m.len() == 6 {
+            scale = m[0];
+            let s = m[3].abs().max(m[1].abs()) * 1000.0;
+            if s > 1e-6 && s.is_finite() {
+                font.size_scale = s;
             }
         }
     }
@@ -497,6 +504,8 @@ fn load_type0(doc: &Document, d: &Dictionary, name: String) -> Font {
     match dget(doc, d, b"Encoding") {
         Some(Object::Name(n)) => {
             font.vertical = n.ends_with(b"-V");
+            font.ucs2 = n.starts_with(b"Uni")
+                && (n.windows(4).any(|w| w == b"UCS2") || n.windows(5).any(|w| w == b"UTF16"));
             // Predefined CMaps other than Identity: 2-byte codes is the common
             // case; ToUnicode does the mapping.
         }

@@ -45,6 +45,19 @@ fn vec_len(m: &Matrix, x: f64, y: f64) -> f64 {
     (a * a + b * b).sqrt()
 }
 
+fn form_matrix(doc: &Document, d: &Dictionary) -> Matrix {
+    match dget(doc, d, b"Matrix") {
+        Some(Object::Array(a)) if a.len() == 6 => {
+            let mut m = IDENTITY;
+            for (i, v) in a.iter().enumerate() {
+                m[i] = num(deref(doc, v)).unwrap_or(m[i]);
+            }
+            m
+        }
+        _ => IDENTITY,
+    }
+}
+
 /// One shown glyph.
 #[derive(Debug, Clone)]
 pub(crate) struct Glyph {
@@ -193,13 +206,12 @@ impl<'a> Interp<'a> {
     }
 
     /// Runs a content stream with its resources and returns the glyphs.
-    pub(crate) fn run_page(mut self, content: &[u8], res: Option<&'a Dictionary>) -> PageGlyphs {
+    pub(crate) fn run_page(&mut self, content: &[u8], res: Option<&'a Dictionary>) {
         self.run(content, res);
         // Close ActualText spans left open.
         while !self.marked.is_empty() {
             self.end_marked();
         }
-        self.out
     }
 
     fn run(&mut self, content: &[u8], res: Option<&'a Dictionary>) {
@@ -215,7 +227,7 @@ impl<'a> Interp<'a> {
                 self.stopped = true;
                 break;
             }
-            if self.out.ops % 4096 == 0 && Instant::now() > self.limits.deadline {
+            if self.out.ops.is_multiple_of(4096) && Instant::now() > self.limits.deadline {
                 self.out.timed_out = true;
                 self.stopped = true;
                 break;
@@ -533,36 +545,89 @@ impl<'a> Interp<'a> {
                 {
                     return;
                 }
-                let Some(bytes) = stream_bytes(obj, self.limits.max_stream) else {
-                    self.out.broken_streams += 1;
-                    return;
-                };
-                let matrix = match dget(doc, &stream.dict, b"Matrix") {
-                    Some(Object::Array(a)) if a.len() == 6 => {
-                        let mut m = IDENTITY;
-                        for (i, v) in a.iter().enumerate() {
-                            m[i] = num(deref(doc, v)).unwrap_or(m[i]);
-                        }
-                        m
-                    }
-                    _ => IDENTITY,
-                };
-                let form_res = dget(doc, &stream.dict, b"Resources")
-                    .and_then(as_dict)
-                    .or(res);
-                let saved = self.gs.clone();
-                let saved_stack = self.stack.len();
-                let saved_tm = (self.tm, self.tlm);
-                self.gs.ctm = mul(&matrix, &self.gs.ctm);
-                self.xobjects.push(id.unwrap_or((0, 0)));
-                self.run(&bytes, form_res);
-                self.xobjects.pop();
-                self.stack.truncate(saved_stack);
-                self.gs = saved;
-                (self.tm, self.tlm) = saved_tm;
+                self.run_form(obj, id, res);
             }
             _ => {}
         }
+    }
+
+    /// Runs a Form XObject stream (§8.10.1): push state, CTM = /Matrix × CTM,
+    /// its /Resources (else the caller's), pop.
+    fn run_form(&mut self, obj: &'a Object, id: Option<ObjectId>, res: Option<&'a Dictionary>) {
+        let doc = self.doc;
+        let Object::Stream(stream) = obj else { return };
+        let Some(bytes) = stream_bytes(obj, self.limits.max_stream) else {
+            self.out.broken_streams += 1;
+            return;
+        };
+        let matrix = form_matrix(doc, &stream.dict);
+        let form_res = dget(doc, &stream.dict, b"Resources")
+            .and_then(as_dict)
+            .or(res);
+        let saved = self.gs.clone();
+        let saved_stack = self.stack.len();
+        let saved_tm = (self.tm, self.tlm);
+        self.gs.ctm = mul(&matrix, &self.gs.ctm);
+        self.xobjects.push(id.unwrap_or((0, 0)));
+        self.run(&bytes, form_res);
+        self.xobjects.pop();
+        self.stack.truncate(saved_stack);
+        self.gs = saved;
+        (self.tm, self.tlm) = saved_tm;
+    }
+
+    /// Runs an annotation's normal appearance (§12.5.5): the form's BBox,
+    /// transformed by its /Matrix, is mapped onto the annotation's /Rect.
+    pub(crate) fn run_appearance(&mut self, obj: &'a Object, id: Option<ObjectId>, rect: [f64; 4]) {
+        let Object::Stream(stream) = obj else { return };
+        let doc = self.doc;
+        let m = form_matrix(doc, &stream.dict);
+        let bbox = match dget(doc, &stream.dict, b"BBox") {
+            Some(Object::Array(a)) if a.len() == 4 => {
+                let v: Vec<f64> = a
+                    .iter()
+                    .map(|o| num(deref(doc, o)).unwrap_or(0.0))
+                    .collect();
+                [v[0], v[1], v[2], v[3]]
+            }
+            _ => return,
+        };
+        let pts = [
+            apply(&m, bbox[0], bbox[1]),
+            apply(&m, bbox[2], bbox[1]),
+            apply(&m, bbox[0], bbox[3]),
+            apply(&m, bbox[2], bbox[3]),
+        ];
+        let x0 = pts.iter().map(|p| p.0).fold(f64::MAX, f64::min);
+        let x1 = pts.iter().map(|p| p.0).fold(f64::MIN, f64::max);
+        let y0 = pts.iter().map(|p| p.1).fold(f64::MAX, f64::min);
+        let y1 = pts.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+        if x1 - x0 < 1e-6 || y1 - y0 < 1e-6 {
+            return;
+        }
+        let (rx0, ry0, rx1, ry1) = (
+            rect[0].min(rect[2]),
+            rect[1].min(rect[3]),
+            rect[0].max(rect[2]),
+            rect[1].max(rect[3]),
+        );
+        let sx = (rx1 - rx0) / (x1 - x0);
+        let sy = (ry1 - ry0) / (y1 - y0);
+        let a: Matrix = [sx, 0.0, 0.0, sy, rx0 - x0 * sx, ry0 - y0 * sy];
+        let saved = self.gs.clone();
+        self.gs.ctm = mul(&a, &self.gs.ctm);
+        self.tm = IDENTITY;
+        self.tlm = IDENTITY;
+        self.run_form(obj, id, None);
+        self.gs = saved;
+    }
+
+    /// Closes open marked-content spans and returns the glyphs.
+    pub(crate) fn finish(mut self) -> PageGlyphs {
+        while !self.marked.is_empty() {
+            self.end_marked();
+        }
+        self.out
     }
 
     fn begin_marked(

@@ -84,7 +84,7 @@ pub(crate) fn layout(pg: &PageGlyphs, width: f32, height: f32) -> Vec<TextLine> 
         if g.ox < -margin || g.oy < -margin || g.ox > width + margin || g.oy > height + margin {
             continue;
         }
-        if !(g.size > 0.05) {
+        if g.size.is_nan() || g.size <= 0.05 {
             continue;
         }
         let (ax, ay) = to_frame(g.rot, g.ox, g.oy);
@@ -114,36 +114,60 @@ pub(crate) fn layout(pg: &PageGlyphs, width: f32, height: f32) -> Vec<TextLine> 
     out
 }
 
+/// Text and a 2-pt grid cell of a glyph origin.
+type SeenKey<'a> = (&'a str, i32, i32);
+
+/// Whether `g` continues the run ending in `last` (same baseline, moving
+/// forward by less than a column gap).
+fn continues(last: &G, g: &G) -> bool {
+    let s = last.size.max(g.size);
+    let gap = g.x0 - last.x1;
+    (g.base - last.base).abs() <= 0.5 * s && gap >= -0.5 * s && gap <= 1.5 * s
+}
+
+/// Drops overprinted copies (fake bold, shadows): a run of glyphs is dropped
+/// when every glyph in it repeats an earlier kept glyph with the same text
+/// within 0.1 s along and 0.2 s across. Partial overlaps (text re-drawn in
+/// clipped strips) keep both copies, as pdftotext does.
 fn dedupe(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<G> {
-    let mut seen: HashMap<(&str, i32, i32), Vec<(f32, f32, f32)>> = HashMap::new();
+    let mut seen: HashMap<SeenKey, Vec<(f32, f32, f32)>> = HashMap::new();
     let mut out = Vec::with_capacity(glyphs.len());
-    for g in glyphs {
-        if g.space {
-            out.push(g);
-            continue;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let mut j = i + 1;
+        while j < glyphs.len() && continues(&glyphs[j - 1], &glyphs[j]) {
+            j += 1;
         }
-        let t = pg.glyph_text(&pg.glyphs[g.idx]);
-        let (cx, cy) = ((g.x0 / 2.0).floor() as i32, (g.base / 2.0).floor() as i32);
-        let mut dup = false;
-        'outer: for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(v) = seen.get(&(t, cx + dx, cy + dy)) {
-                    for &(x, y, s) in v {
-                        if (x - g.x0).abs() < 0.1 * s && (y - g.base).abs() < 0.2 * s && s > 0.0 {
-                            dup = true;
-                            break 'outer;
-                        }
-                    }
+        let run = &glyphs[i..j];
+        let key = |g: &G| {
+            (
+                pg.glyph_text(&pg.glyphs[g.idx]),
+                (g.x0 / 2.0).floor() as i32,
+                (g.base / 2.0).floor() as i32,
+            )
+        };
+        let all_dup = run.iter().filter(|g| !g.space).count() > 0
+            && run.iter().filter(|g| !g.space).all(|g| {
+                let (t, cx, cy) = key(g);
+                (-1..=1).any(|dx| {
+                    (-1..=1).any(|dy| {
+                        seen.get(&(t, cx + dx, cy + dy)).is_some_and(|v| {
+                            v.iter().any(|&(x, y, s)| {
+                                (x - g.x0).abs() < 0.1 * s && (y - g.base).abs() < 0.2 * s
+                            })
+                        })
+                    })
+                })
+            });
+        if !all_dup {
+            for g in run {
+                if !g.space {
+                    seen.entry(key(g)).or_default().push((g.x0, g.base, g.size));
                 }
+                out.push(*g);
             }
         }
-        if dup {
-            continue;
-        }
-        seen.entry((t, cx, cy))
-            .or_default()
-            .push((g.x0, g.base, g.size));
-        out.push(g);
+        i = j;
     }
     out
 }
@@ -153,14 +177,11 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
     // Runs: consecutive glyphs on one baseline moving forward.
     let mut runs: Vec<Vec<G>> = Vec::new();
     for g in glyphs {
-        if let Some(run) = runs.last_mut() {
-            let last = run.last().copied().expect("non-empty run");
-            let s = last.size.max(g.size);
-            let gap = g.x0 - last.x1;
-            if (g.base - last.base).abs() <= 0.5 * s && gap >= -0.5 * s && gap <= 1.5 * s {
-                run.push(g);
-                continue;
-            }
+        if let Some(run) = runs.last_mut()
+            && continues(run.last().expect("non-empty run"), &g)
+        {
+            run.push(g);
+            continue;
         }
         runs.push(vec![g]);
     }
@@ -221,10 +242,99 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
     }
     for l in &mut lines {
         l.glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    let mut lines = split_at_gutters(lines);
+    for l in &mut lines {
         words(pg, l);
     }
     lines.retain(|l| !l.text.is_empty());
     lines
+}
+
+/// Splits lines at column gutters: a gap of ≥ 0.8 s that lines nearby (within
+/// 20 s vertically) also have at an overlapping x position. Narrow LaTeX
+/// gutters (about 1 em) are below the run-joining threshold, so lines of two
+/// columns first merge and are cut apart here.
+fn split_at_gutters(lines: Vec<Line>) -> Vec<Line> {
+    // (line, glyph index after the gap, gap start, gap end)
+    let mut gaps: Vec<(usize, usize, f32, f32)> = Vec::new();
+    for (li, l) in lines.iter().enumerate() {
+        let mut prev: Option<&G> = None;
+        for (gi, g) in l.glyphs.iter().enumerate() {
+            if g.space {
+                continue;
+            }
+            if let Some(p) = prev
+                && g.x0 - p.x1 >= 0.8 * l.size
+            {
+                gaps.push((li, gi, p.x1, g.x0));
+            }
+            prev = Some(g);
+        }
+    }
+    if gaps.is_empty() {
+        return lines;
+    }
+    let mut cuts: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
+    for &(li, gi, a, b) in &gaps {
+        let l = &lines[li];
+        let mut others = std::collections::HashSet::new();
+        for &(lj, _, a2, b2) in &gaps {
+            if lj == li || (lines[lj].base - l.base).abs() > 20.0 * l.size {
+                continue;
+            }
+            if b.min(b2) - a.max(a2) >= 0.25 * l.size {
+                others.insert(lj);
+            }
+        }
+        if others.len() >= 2 {
+            cuts[li].push(gi);
+        }
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for (li, l) in lines.into_iter().enumerate() {
+        if cuts[li].is_empty() {
+            out.push(l);
+            continue;
+        }
+        let mut bounds = cuts[li].clone();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let mut start = 0;
+        bounds.push(l.glyphs.len());
+        for end in bounds {
+            let part: Vec<G> = l.glyphs[start..end].to_vec();
+            start = end;
+            let Some(first) = part.iter().find(|g| !g.space).copied() else {
+                continue;
+            };
+            let x0 = part
+                .iter()
+                .filter(|g| !g.space)
+                .map(|g| g.x0)
+                .fold(f32::MAX, f32::min);
+            let x1 = part
+                .iter()
+                .filter(|g| !g.space)
+                .map(|g| g.x1)
+                .fold(f32::MIN, f32::max);
+            let main = part
+                .iter()
+                .filter(|g| !g.space)
+                .fold(first, |a, g| if g.size > a.size { *g } else { a });
+            out.push(Line {
+                glyphs: part,
+                x0,
+                x1,
+                base: main.base,
+                size: main.size,
+                furniture: false,
+                style: 0,
+                text: String::new(),
+            });
+        }
+    }
+    out
 }
 
 /// Builds a line's text, inserting spaces at word breaks.
@@ -241,7 +351,8 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         prev = Some(g);
     }
-    let wide = if min_gap != f32::MAX && min_gap > 0.1 {
+    let letter_spaced = min_gap != f32::MAX && min_gap > 0.1;
+    let wide = if letter_spaced {
         (1.3 * min_gap).min(0.4)
     } else {
         0.1
@@ -249,6 +360,8 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
     let mut text = String::new();
     let mut prev_x1: Option<f32> = None;
     let mut pending_space = false;
+    let mut prev_size = l.size;
+    let mut prev_base = l.base;
     let mut furn = 0usize;
     let mut styles: HashMap<u16, usize> = HashMap::new();
     let mut count = 0usize;
@@ -260,14 +373,29 @@ fn words(pg: &PageGlyphs, l: &mut Line) {
         }
         if let Some(px) = prev_x1 {
             let gap = g.x0 - px;
-            let thr = wide.max(0.1) * g.size.max(l.size * 0.5);
-            if (pending_space || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
+            // At a size change (sub- and superscripts) measure against the
+            // smaller size, as pdftotext's per-word sizes do.
+            // At a size and baseline change (sub- and superscripts) any real
+            // gap separates words, as in pdftotext (TeX's \scriptspace).
+            let shifted = (g.size - prev_size).abs() > 0.15 * g.size.max(prev_size)
+                && (g.base - prev_base).abs() > 0.1 * g.size.max(prev_size);
+            let thr = if shifted {
+                0.02 * g.size.max(prev_size)
+            } else {
+                wide.max(0.1) * g.size.max(l.size * 0.3)
+            };
+            // In letter-spaced lines space glyphs are only gaps, as in
+            // pdftotext ("A G E N D A" set with spaces reads "AGENDA").
+            let space_breaks = pending_space && !letter_spaced;
+            if (space_breaks || gap > thr || gap < -0.6 * g.size) && !text.ends_with(' ') {
                 text.push(' ');
             }
         }
         pending_space = false;
         push_clean(&mut text, pg.glyph_text(pgl));
         prev_x1 = Some(g.x1.max(g.x0));
+        prev_size = g.size;
+        prev_base = g.base;
         count += 1;
         if pgl.furniture {
             furn += 1;
@@ -311,7 +439,7 @@ fn build_blocks(mut lines: Vec<Line>) -> (Vec<Line>, Vec<Block>) {
             let last = &lines[*b.lines.last().expect("block has lines")];
             let pitch = last.base - l.base;
             let s = last.size.max(l.size);
-            if pitch <= 0.2 * s || pitch > 1.75 * s {
+            if pitch <= 0.2 * s || pitch > 1.5 * s {
                 continue;
             }
             let ratio = last.size / l.size;
@@ -361,6 +489,10 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
     }
     let overlap = |a: &Block, b: &Block| a.x1.min(b.x1) - a.x0.max(b.x0) > 0.0;
     let cy = |b: &Block| (b.top + b.bottom) / 2.0;
+    // A narrow block (labels, line numbers) entirely below a block on its
+    // right does not pull ahead of it: such pages read row by row.
+    let text_width = blocks.iter().map(|b| b.x1).fold(f32::MIN, f32::max)
+        - blocks.iter().map(|b| b.x0).fold(f32::MAX, f32::min);
     let mut before = vec![vec![false; n]; n];
     let mut indeg = vec![0usize; n];
     for a in 0..n {
@@ -371,7 +503,9 @@ fn order_blocks(_lines: &[Line], blocks: &[Block]) -> Vec<usize> {
             let (ba, bb) = (&blocks[a], &blocks[b]);
             let edge = if overlap(ba, bb) {
                 cy(ba) > cy(bb)
-            } else if ba.x1 <= bb.x0 + 1.0 {
+            } else if ba.x1 <= bb.x0 + 1.0
+                && !(ba.top < bb.bottom && ba.x1 - ba.x0 < 0.25 * text_width)
+            {
                 let (lo, hi) = if cy(ba) < cy(bb) {
                     (cy(ba), cy(bb))
                 } else {

@@ -310,7 +310,10 @@ fn extract_page(
         deadline,
         max_stream: limits.max_page_content_bytes,
     };
-    let pg = Interp::new(pdf, cache, &rl, ctm).run_page(&content, pr.resources);
+    let mut interp = Interp::new(pdf, cache, &rl, ctm);
+    interp.run_page(&content, pr.resources);
+    run_annotations(pdf, pr.dict, &mut interp);
+    let pg = interp.finish();
     if pg.hit_op_limit {
         w.push((
             "limit_ops",
@@ -378,6 +381,69 @@ fn extract_page(
         },
         w,
     )
+}
+
+/// Runs the normal appearances of the page's annotations, as pdftotext and
+/// mutool print them (§12.5.5): skips Popup, Link and Hidden/NoView ones.
+fn run_annotations<'a>(
+    pdf: &'a lopdf::Document,
+    page: &'a lopdf::Dictionary,
+    interp: &mut Interp<'a>,
+) {
+    let Some(lopdf::Object::Array(annots)) = font::dget(pdf, page, b"Annots") else {
+        return;
+    };
+    for a in annots.iter().take(1000) {
+        let Some(ad) = font::as_dict(font::deref(pdf, a)) else {
+            continue;
+        };
+        let sub = font::dget(pdf, ad, b"Subtype").and_then(|o| o.as_name().ok());
+        if matches!(sub, Some(b"Popup" | b"Link")) {
+            continue;
+        }
+        let flags = font::dget(pdf, ad, b"F").and_then(font::num).unwrap_or(0.0) as i64;
+        if flags & (2 | 32) != 0 {
+            continue;
+        }
+        let Some(lopdf::Object::Array(r)) = font::dget(pdf, ad, b"Rect") else {
+            continue;
+        };
+        let v: Vec<f64> = r
+            .iter()
+            .filter_map(|o| font::num(font::deref(pdf, o)))
+            .collect();
+        if v.len() != 4 {
+            continue;
+        }
+        let Some(ap) = font::dget(pdf, ad, b"AP").and_then(font::as_dict) else {
+            continue;
+        };
+        let Some(n_raw) = ap.get(b"N").ok() else {
+            continue;
+        };
+        let (mut id, mut n) = (
+            match n_raw {
+                lopdf::Object::Reference(r) => Some(*r),
+                _ => None,
+            },
+            font::deref(pdf, n_raw),
+        );
+        if let lopdf::Object::Dictionary(states) = n {
+            // Appearance states: pick /AS.
+            let Some(state) = font::dget(pdf, ad, b"AS").and_then(|o| o.as_name().ok()) else {
+                continue;
+            };
+            let Some(s) = states.get(state).ok() else {
+                continue;
+            };
+            id = match s {
+                lopdf::Object::Reference(r) => Some(*r),
+                _ => None,
+            };
+            n = font::deref(pdf, s);
+        }
+        interp.run_appearance(n, id, [v[0], v[1], v[2], v[3]]);
+    }
 }
 
 /// Normalised key of a header/footer candidate: lowercase, digits and roman
