@@ -201,9 +201,15 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut lines: Vec<Line> = Vec::new();
+    // Runs come left to right; a line ending further left than any join
+    // reach leaves the active set, keeping this near-linear on dense pages.
+    let max_size = runs.iter().map(|r| r.3).fold(0.0f32, f32::max);
+    let mut active: Vec<usize> = Vec::new();
     for (x0, x1, base, size, r) in runs {
+        active.retain(|&i| lines[i].x1 >= x0 - 1.5 * max_size);
         let mut best: Option<(usize, f32)> = None;
-        for (i, l) in lines.iter().enumerate() {
+        for &i in &active {
+            let l = &lines[i];
             let s = l.size.max(size);
             let db = (l.base - base).abs();
             if db > 0.5 * s {
@@ -228,16 +234,19 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
                 }
                 l.glyphs.extend(r);
             }
-            None => lines.push(Line {
-                glyphs: r,
-                x0,
-                x1,
-                base,
-                size,
-                furniture: false,
-                style: 0,
-                text: String::new(),
-            }),
+            None => {
+                active.push(lines.len());
+                lines.push(Line {
+                    glyphs: r,
+                    x0,
+                    x1,
+                    base,
+                    size,
+                    furniture: false,
+                    style: 0,
+                    text: String::new(),
+                })
+            }
         }
     }
     for l in &mut lines {
@@ -272,7 +281,9 @@ fn split_at_gutters(lines: Vec<Line>) -> Vec<Line> {
             prev = Some(g);
         }
     }
-    if gaps.is_empty() {
+    // Too many candidate gaps (scattered glyphs): skip, the pairwise check
+    // would be quadratic.
+    if gaps.is_empty() || gaps.len() > 20_000 {
         return lines;
     }
     let mut cuts: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
@@ -433,9 +444,18 @@ fn push_clean(out: &mut String, t: &str) {
 fn build_blocks(mut lines: Vec<Line>) -> (Vec<Line>, Vec<Block>) {
     lines.sort_by(|a, b| b.base.total_cmp(&a.base).then(a.x0.total_cmp(&b.x0)));
     let mut blocks: Vec<Block> = Vec::new();
+    let max_size = lines.iter().map(|l| l.size).fold(0.0f32, f32::max);
+    // Lines come top to bottom; blocks whose last line is out of reach drop
+    // out of the active set.
+    let mut active: Vec<usize> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
+        active.retain(|&bi| {
+            let last = &lines[*blocks[bi].lines.last().expect("block has lines")];
+            last.base - l.base <= 1.5 * max_size
+        });
         let mut best: Option<(usize, f32)> = None;
-        for (bi, b) in blocks.iter().enumerate() {
+        for &bi in &active {
+            let b = &blocks[bi];
             let last = &lines[*b.lines.last().expect("block has lines")];
             let pitch = last.base - l.base;
             let s = last.size.max(l.size);
@@ -462,13 +482,16 @@ fn build_blocks(mut lines: Vec<Line>) -> (Vec<Line>, Vec<Block>) {
                 b.x1 = b.x1.max(l.x1);
                 b.bottom = b.bottom.min(l.bottom());
             }
-            None => blocks.push(Block {
-                lines: vec![i],
-                x0: l.x0,
-                x1: l.x1,
-                top: l.top(),
-                bottom: l.bottom(),
-            }),
+            None => {
+                active.push(blocks.len());
+                blocks.push(Block {
+                    lines: vec![i],
+                    x0: l.x0,
+                    x1: l.x1,
+                    top: l.top(),
+                    bottom: l.bottom(),
+                })
+            }
         }
     }
     (lines, blocks)

@@ -191,7 +191,6 @@ fn extract_inner(
         None => (1, pages.len() as u32),
     };
     let mut cache = FontCache::default();
-    let mut tagged_pagination = false;
     for (i, pr) in pages.iter().enumerate() {
         let number = i as u32 + 1;
         if number < first || number > last {
@@ -220,7 +219,6 @@ fn extract_inner(
                 }
                 let mut page = page;
                 page.number = number;
-                tagged_pagination |= page.lines.iter().any(|l| l.furniture);
                 out.pages.push(page);
             }
             Err(p) => {
@@ -240,7 +238,6 @@ fn extract_inner(
     if out.pages.is_empty() {
         return Err(ExtractError::Timeout(limits.doc_timeout));
     }
-    let _ = tagged_pagination;
     mark_running_furniture(&mut out.pages);
     Ok(out)
 }

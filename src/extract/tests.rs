@@ -624,3 +624,24 @@ fn page_range_extracts_only_those_pages() {
     );
     assert_eq!(d.pages[0].full_text(), "Page number 2");
 }
+
+#[test]
+fn scattered_glyph_page_lays_out_in_bounded_time() {
+    // 60,000 single glyphs on a pseudo-random grid: no quadratic layout.
+    let mut c = String::from("BT /F1 4 Tf\n");
+    let mut x: u64 = 12345;
+    for _ in 0..60_000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let px = (x >> 33) % 600;
+        let py = (x >> 13) % 780;
+        c.push_str(&format!("1 0 0 1 {px} {py} Tm (x) Tj\n"));
+    }
+    c.push_str("ET");
+    let bytes = one_page(&c);
+    let start = Instant::now();
+    let d = extract_bytes(&bytes, &Limits::default()).unwrap();
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert_eq!(d.pages[0].quality.glyphs, 60_000);
+}
