@@ -10,6 +10,7 @@ mod integration {
     pub mod corpus_truth;
     pub mod determinism;
     pub mod incremental;
+    pub mod mutation;
     pub mod real_pdfs;
     pub mod schema;
 }
