@@ -13,4 +13,5 @@ mod integration {
     pub mod mutation;
     pub mod real_pdfs;
     pub mod schema;
+    pub mod search_corpus;
 }
