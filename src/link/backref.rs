@@ -12,6 +12,17 @@
 use super::{Cand, Item, LinkConfig, ReportInfo, score};
 use crate::model::{Kind, LinkMethod};
 
+/// Added to the score of recommendations, areas for improvement and causes of
+/// concern when choosing the target of a back-reference (not to the link's score).
+const ACTIONABLE_PREFERENCE: f32 = 0.15;
+
+fn actionable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Recommendation | Kind::AreaForImprovement | Kind::CauseOfConcern
+    )
+}
+
 /// The explicit link of statement `i`, if it has a back-reference and a
 /// matching earlier statement.
 pub(crate) fn explicit_link(
@@ -49,7 +60,7 @@ pub(crate) fn explicit_link(
         }
         None => earlier.last().copied().into_iter().collect(),
     };
-    let mut best: Option<(f32, usize)> = None;
+    let mut best: Option<(f32, f32, usize)> = None; // rank, score, statement
     for r in targets {
         let (s, e) = reports[r].block;
         for (j, jt) in items.iter().enumerate().take(e).skip(s) {
@@ -57,12 +68,21 @@ pub(crate) fn explicit_link(
                 continue;
             }
             let (sc, _) = score(it, jt, reports, cfg);
-            if sc >= cfg.explicit_threshold && best.is_none_or(|(bs, _)| sc > bs) {
-                best = Some((sc, j));
+            // What a later report says it "recommended" or "identified" is
+            // usually one of the earlier report's recommendations, areas for
+            // improvement or causes of concern: prefer those when choosing.
+            let rank = sc
+                + if actionable(jt.st.kind) {
+                    ACTIONABLE_PREFERENCE
+                } else {
+                    0.0
+                };
+            if sc >= cfg.explicit_threshold && best.is_none_or(|(br, _, _)| rank > br) {
+                best = Some((rank, sc, j));
             }
         }
     }
-    best.map(|(sc, j)| Cand {
+    best.map(|(_, sc, j)| Cand {
         from: i as u32,
         to: j as u32,
         score: sc,
