@@ -370,26 +370,8 @@ fn statement(
     text: String,
 ) -> Statement {
     Statement {
-        id,
-        report_id: report_id.into(),
-        kind,
-        themes,
-        text,
-        page: 1,
-        page_end: 1,
-        section: None,
-        number: None,
-        area: None,
-        grade: None,
-        deadline: None,
-        addressee: None,
-        parent: None,
-        rules: vec![],
-        tags: vec![],
-        back_reference: None,
-        char_start: 0,
-        char_end: 0,
-        chain_id: None,
+        themes: themes,
+        ..Statement::new(id, report_id, kind, text)
     }
 }
 

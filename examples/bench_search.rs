@@ -472,26 +472,16 @@ impl Gen {
         };
         let themes: Vec<String> = theme_ids.iter().map(|&t| THEMES[t].to_string()).collect();
         Statement {
-            id: format!("s-{:016x}", rng.next()),
-            report_id: report.id.clone(),
-            kind,
-            themes,
+            themes: themes,
             page: 1 + (i / 4) as u32,
             page_end: 1 + (i / 4) as u32,
             section: Some("Findings > Protecting vulnerable people".into()),
-            number: None,
-            area: None,
-            grade: None,
-            deadline: None,
-            addressee: None,
-            parent: None,
-            rules: vec![],
-            tags: vec![],
-            back_reference: None,
-            char_start: 0,
-            char_end: text.len(),
-            chain_id: None,
-            text,
+            ..Statement::new(
+                format!("s-{:016x}", rng.next()),
+                report.id.clone(),
+                kind,
+                text,
+            )
         }
     }
 }

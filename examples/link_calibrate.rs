@@ -57,28 +57,12 @@ fn main() {
             if sent.split_whitespace().count() < 8 {
                 continue;
             }
-            statements.push(Statement {
-                id: format!("s-{k:02}-{i:05}"),
-                report_id: rid.clone(),
-                kind: Kind::Finding,
-                themes: vec![],
-                text: sent.to_string(),
-                page: 1,
-                page_end: 1,
-                section: None,
-                number: None,
-                area: None,
-                grade: None,
-                deadline: None,
-                addressee: None,
-                parent: None,
-                rules: vec![],
-                tags: vec![],
-                back_reference: None,
-                char_start: 0,
-                char_end: 0,
-                chain_id: None,
-            });
+            statements.push(Statement::new(
+                format!("s-{k:02}-{i:05}"),
+                rid.clone(),
+                Kind::Finding,
+                sent.to_string(),
+            ));
         }
     }
     let cfg = LinkConfig {

@@ -564,6 +564,42 @@ pub struct Statement {
     pub chain_id: Option<String>,
 }
 
+impl Statement {
+    /// A statement of `kind` with this id, report and text, on page 1, every
+    /// other field empty. For tests, benchmarks and tools that build
+    /// statements by hand; segmentation fills every field itself.
+    pub fn new(
+        id: impl Into<String>,
+        report_id: impl Into<String>,
+        kind: Kind,
+        text: impl Into<String>,
+    ) -> Statement {
+        let text = text.into();
+        Statement {
+            id: id.into(),
+            report_id: report_id.into(),
+            kind,
+            themes: vec![],
+            page: 1,
+            page_end: 1,
+            section: None,
+            number: None,
+            area: None,
+            grade: None,
+            deadline: None,
+            addressee: None,
+            parent: None,
+            rules: vec![],
+            tags: vec![],
+            back_reference: None,
+            char_start: 0,
+            char_end: text.chars().count(),
+            chain_id: None,
+            text,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Linking
 // ---------------------------------------------------------------------------

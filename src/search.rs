@@ -793,26 +793,11 @@ mod tests {
 
     fn statement(n: u32, report: &Report, kind: Kind, themes: &[&str], text: &str) -> Statement {
         Statement {
-            id: format!("s-{n:016x}"),
-            report_id: report.id.clone(),
-            kind,
             themes: themes.iter().map(|t| t.to_string()).collect(),
-            text: text.into(),
             page: n,
             page_end: n,
             section: Some("Findings > Protecting vulnerable people".into()),
-            number: None,
-            area: None,
-            grade: None,
-            deadline: None,
-            addressee: None,
-            parent: None,
-            rules: vec![],
-            tags: vec![],
-            back_reference: None,
-            char_start: 0,
-            char_end: text.len(),
-            chain_id: None,
+            ..Statement::new(format!("s-{n:016x}"), report.id.clone(), kind, text)
         }
     }
 

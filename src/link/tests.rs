@@ -36,26 +36,8 @@ pub(super) fn report(id: &str, force: &str, published: &str) -> Report {
 
 pub(super) fn stmt(id: &str, report: &str, kind: Kind, themes: &[&str], text: &str) -> Statement {
     Statement {
-        id: id.into(),
-        report_id: report.into(),
-        kind,
         themes: themes.iter().map(|t| t.to_string()).collect(),
-        text: text.into(),
-        page: 1,
-        page_end: 1,
-        section: None,
-        number: None,
-        area: None,
-        grade: None,
-        deadline: None,
-        addressee: None,
-        parent: None,
-        rules: vec![],
-        tags: vec![],
-        back_reference: None,
-        char_start: 0,
-        char_end: 0,
-        chain_id: None,
+        ..Statement::new(id, report, kind, text)
     }
 }
 
