@@ -370,7 +370,7 @@ fn statement(
     text: String,
 ) -> Statement {
     Statement {
-        themes: themes,
+        themes,
         ..Statement::new(id, report_id, kind, text)
     }
 }

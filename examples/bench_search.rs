@@ -472,7 +472,7 @@ impl Gen {
         };
         let themes: Vec<String> = theme_ids.iter().map(|&t| THEMES[t].to_string()).collect();
         Statement {
-            themes: themes,
+            themes,
             page: 1 + (i / 4) as u32,
             page_end: 1 + (i / 4) as u32,
             section: Some("Findings > Protecting vulnerable people".into()),
