@@ -378,15 +378,25 @@ pub fn merge(
     Ok(summarise(file_count, &data))
 }
 
-/// Extracted documents cached by content hash under `out/cache/extract/`.
+/// Bump whenever extraction gives different output for the same PDF, so that
+/// incremental runs do not reuse text extracted the old way.
+const EXTRACT_CACHE_VERSION: u32 = 1;
+
+/// Extracted documents cached by content hash under `out/cache/extract-*/`.
 struct Cache {
     dir: PathBuf,
 }
 
 impl Cache {
+    /// The cache of this build: its folder is named after the tool version and
+    /// [`EXTRACT_CACHE_VERSION`], so text extracted by another version is
+    /// never reused (older folders are simply ignored).
     fn new(out: &Path) -> Cache {
         Cache {
-            dir: out.join("cache").join("extract"),
+            dir: out.join("cache").join(format!(
+                "extract-{}-{EXTRACT_CACHE_VERSION}",
+                env!("CARGO_PKG_VERSION")
+            )),
         }
     }
 
