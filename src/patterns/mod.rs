@@ -2,7 +2,7 @@
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
 //! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
-//! [`Scope`], a few [`regex::RegexSet`]s of loosened patterns find the rules
+//! [`Scope`], a few multi-pattern regexes (regex-automata, prefilter off) of loosened patterns find the rules
 //! that may fire, then only those rules' own regexes run to confirm and find
 //! the span. A per-thread memo answers the several questions the segmenter asks
 //! of one statement (themes, kind, grade, back-reference) from one scan. On top of [`RuleSet::scan`] sit the
@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex_automata::{Input, MatchKind, PatternSet, meta, util::syntax};
 use sha2::{Digest, Sha256};
 
 use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
@@ -206,7 +206,7 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
-/// Patterns per `RegexSet` chunk. One set per scope would be the smallest
+/// Patterns per multi-pattern regex chunk. One set per scope would be the smallest
 /// number of passes, but the lazy DFA of a set of several hundred patterns
 /// builds so many states that the first statements a thread tags are slow;
 /// chunks keep each automaton small while the passes stay cheap.
@@ -215,8 +215,8 @@ const SET_CHUNK: usize = 64;
 /// One scope's compiled matcher.
 #[derive(Debug, Clone)]
 struct ScopeSet {
-    /// Chunks of the scope's (loosened) patterns.
-    sets: Vec<RegexSet>,
+    /// Chunks of the scope's (loosened) patterns, each one multi-pattern regex.
+    sets: Vec<meta::Regex>,
     /// For each pattern, in chunk order: (rule index, pattern index within the rule).
     owners: Vec<(usize, usize)>,
 }
@@ -226,7 +226,9 @@ impl ScopeSet {
     fn matches(&self, text: &str) -> Vec<usize> {
         let mut out = Vec::new();
         for (c, set) in self.sets.iter().enumerate() {
-            out.extend(set.matches(text).into_iter().map(|i| c * SET_CHUNK + i));
+            let mut hits = PatternSet::new(set.pattern_len());
+            set.which_overlapping_matches(&Input::new(text), &mut hits);
+            out.extend(hits.iter().map(|p| c * SET_CHUNK + p.as_usize()));
         }
         out
     }
@@ -335,11 +337,19 @@ impl RuleSet {
             let chunks = patterns
                 .chunks(SET_CHUNK)
                 .map(|chunk| {
-                    RegexSetBuilder::new(chunk)
-                        .case_insensitive(true)
-                        .size_limit(64 << 20)
-                        .dfa_size_limit(16 << 20)
-                        .build()
+                    meta::Builder::new()
+                        .configure(
+                            meta::Config::new()
+                                .match_kind(MatchKind::All)
+                                // The literal prefilter of a many-pattern set
+                                // fires on common words and cost more than the
+                                // automaton itself (measured with perf).
+                                .auto_prefilter(false)
+                                .nfa_size_limit(Some(64 << 20))
+                                .hybrid_cache_capacity(16 << 20),
+                        )
+                        .syntax(syntax::Config::new().case_insensitive(true))
+                        .build_many(chunk)
                         .map_err(|e| PatternError::Invalid {
                             file: "(all)".into(),
                             rule: format!("(scope {scope})"),
