@@ -53,6 +53,39 @@ fn usage_errors_exit_2_with_a_message() {
 }
 
 #[test]
+fn a_batch_with_a_failed_document_exits_1_and_reports_it() {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let good = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .min()
+        .unwrap();
+    std::fs::copy(&good, input.path().join("good.pdf")).unwrap();
+    std::fs::write(input.path().join("bad.pdf"), b"not a pdf").unwrap();
+    let o = findings(&[
+        "run",
+        input.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let summary = stdout(&o);
+    assert!(summary.contains("1 documents failed"), "{summary}");
+    assert!(summary.contains("bad.pdf: not_a_pdf"), "{summary}");
+    let ok = findings(&[
+        "run",
+        good.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}
+
+#[test]
 fn wrong_filter_values_list_valid_ones_with_a_suggestion() {
     let run = corpus_run();
     let index = run.out.join("index");
