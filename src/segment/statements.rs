@@ -43,8 +43,7 @@ fn words(text: &str) -> usize {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end_matches(['"', '\'', ')', '”', '’', ']']);
-    t.ends_with(['.', '!', '?'])
+    super::structure::ends_with_terminal(text, &['.', '!', '?'])
 }
 
 /// Lead-in context passed from "Within three months, the force should:" to its list.

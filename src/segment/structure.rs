@@ -328,9 +328,15 @@ pub(super) fn append_text(text: &mut String, line: &str) {
     text.push_str(line);
 }
 
+/// The text ends with one of `terminals`, closing quotes and brackets aside.
+pub(super) fn ends_with_terminal(text: &str, terminals: &[char]) -> bool {
+    text.trim_end_matches(['"', '\'', ')', '”', '’', ']'])
+        .ends_with(terminals)
+}
+
+/// Ends a sentence or a clause: a paragraph ending so is not cut by a break.
 fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end_matches(['"', '\'', ')', '”', '’', ']']);
-    t.ends_with(['.', '!', '?', ':', ';'])
+    ends_with_terminal(text, &['.', '!', '?', ':', ';'])
 }
 
 /// Join paragraphs that a column or page break cut in two: the first does not
