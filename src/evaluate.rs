@@ -471,9 +471,9 @@ pub fn evaluate(
                 earlier.iter().any(|o| {
                     ev.matched.get(*o).is_some_and(|so| {
                         links.iter().any(|l| l.from == *sm && l.to == *so)
-                            || chain_of.get(sm.as_str()).is_some_and(|c| {
-                                chain_of.get(so.as_str()) == Some(c)
-                            })
+                            || chain_of
+                                .get(sm.as_str())
+                                .is_some_and(|c| chain_of.get(so.as_str()) == Some(c))
                     })
                 })
             });
@@ -500,10 +500,8 @@ pub fn evaluate(
         }
     }
     for l in links.iter().filter(|l| !l.cross_force) {
-        let (Some(a), Some(b)) = (
-            label_of.get(l.from.as_str()),
-            label_of.get(l.to.as_str()),
-        ) else {
+        let (Some(a), Some(b)) = (label_of.get(l.from.as_str()), label_of.get(l.to.as_str()))
+        else {
             continue;
         };
         ev.links_judged += 1;
@@ -526,17 +524,15 @@ pub fn evaluate(
     ev
 }
 
-/// Label id → issue id. From `truth.issues` when present; otherwise the
-/// connected components of the repeat pairs, named by their first label.
+/// Label id → issue id: the members of `truth.issues`, then the repeat pairs
+/// (a pair with an unlabelled end joins the other end's issue; a pair of two
+/// unlabelled statements starts a group named by its earlier label).
 fn issue_groups(truth: &Truth) -> BTreeMap<String, String> {
     let mut group: BTreeMap<String, String> = BTreeMap::new();
-    if !truth.issues.is_empty() {
-        for i in &truth.issues {
-            for m in &i.members {
-                group.insert(m.clone(), i.id.clone());
-            }
+    for i in &truth.issues {
+        for m in &i.members {
+            group.insert(m.clone(), i.id.clone());
         }
-        return group;
     }
     for r in &truth.repeats {
         let ga = group.get(&r.earlier).cloned();
