@@ -505,7 +505,7 @@ pub fn evaluate(
             continue;
         };
         ev.links_judged += 1;
-        if group.get(*a).is_none() || group.get(*a) != group.get(*b) {
+        if !group.contains_key(*a) || group.get(*a) != group.get(*b) {
             ev.links_wrong += 1;
             ev.wrong_links.push(format!("{a} → {b}"));
         }
