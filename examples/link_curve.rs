@@ -12,6 +12,9 @@ use findings::evaluate::{Evaluation, Truth, evaluate};
 use findings::link::{LinkConfig, Linked, link};
 use std::path::PathBuf;
 
+/// A curve: its name, the settings for a value, and the default value.
+type Curve = (&'static str, fn(f32) -> LinkConfig, f32);
+
 fn run(data: &mut Dataset, truth: &Truth, cfg: &LinkConfig) -> (Linked, Evaluation) {
     let linked = link(&data.reports, &data.statements, cfg);
     for s in &mut data.statements {
@@ -28,7 +31,7 @@ fn main() -> anyhow::Result<()> {
     let mut data = dataset::read(&dir)?;
     let truth: Truth = serde_json::from_str(&std::fs::read_to_string(&truth_path)?)?;
     let default = LinkConfig::default();
-    let curves: [(&str, fn(f32) -> LinkConfig, f32); 2] = [
+    let curves: [Curve; 2] = [
         (
             "threshold",
             |t| LinkConfig {
