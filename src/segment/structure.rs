@@ -173,13 +173,18 @@ fn is_contents_page(page: &Page) -> bool {
 }
 
 fn is_heading_line(line: &TextLine, body_size: f32) -> bool {
+    let large = line.font_size >= body_size * 1.15;
+    // Most lines are body text: settle them before any regex runs.
+    if !large && !line.bold {
+        return false;
+    }
     let text = line.text.trim();
     if text.is_empty() || LIST_MARKER.is_match(text) && !NUMBERED_HEADING.is_match(text) {
         return false;
     }
     let words = text.split_whitespace().count();
     let ends_sentence = text.ends_with('.') || text.ends_with(':') || text.ends_with(',');
-    if line.font_size >= body_size * 1.15 && words <= 20 {
+    if large && words <= 20 {
         return !ends_sentence || words <= 4;
     }
     line.bold && words <= 12 && !ends_sentence && text.chars().any(char::is_alphabetic)

@@ -65,9 +65,10 @@ fn column_of(line: &TextLine, columns: &[(f32, f32)]) -> Option<usize> {
         .position(|c| line.bbox[0] >= c.0 - 4.0 && line.bbox[2] <= c.1 + 4.0)
 }
 
-/// Two lines sit side by side as cells of one row.
-fn side_by_side(a: &TextLine, b: &TextLine, columns: &[(f32, f32)]) -> bool {
-    if column_of(a, columns) != column_of(b, columns) {
+/// Two lines sit side by side as cells of one row; `ca`, `cb` are their text
+/// columns ([`column_of`]).
+fn side_by_side(a: &TextLine, ca: Option<usize>, b: &TextLine, cb: Option<usize>) -> bool {
+    if ca != cb {
         return false;
     }
     let top = a.bbox[3].min(b.bbox[3]);
@@ -90,7 +91,11 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
         return lines;
     }
     let columns = text_columns(&lines, page.width);
-    // Rows: connected groups of lines that sit side by side.
+    let column: Vec<Option<usize>> = lines.iter().map(|p| column_of(&p.line, &columns)).collect();
+    // Rows: connected groups of lines that sit side by side. Lines are swept
+    // bottom-up, and each is compared only with the lines whose bottom lies
+    // below its top (no other can overlap it vertically). Components are
+    // rooted at their smallest index, whatever the order of unions.
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut i: usize) -> usize {
         while p[i] != i {
@@ -99,12 +104,23 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
         }
         i
     }
-    for i in 0..n {
-        for j in i + 1..n {
-            if side_by_side(&lines[i].line, &lines[j].line, &columns) {
+    let mut by_bottom: Vec<usize> = (0..n).collect();
+    by_bottom.sort_by(|&a, &b| {
+        lines[a].line.bbox[1]
+            .total_cmp(&lines[b].line.bbox[1])
+            .then(a.cmp(&b))
+    });
+    for (k, &i) in by_bottom.iter().enumerate() {
+        let li = &lines[i].line;
+        for &j in &by_bottom[k + 1..] {
+            let lj = &lines[j].line;
+            if lj.bbox[1] >= li.bbox[3] {
+                break;
+            }
+            if side_by_side(li, column[i], lj, column[j]) {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 if a != b {
-                    parent[b] = a;
+                    parent[a.max(b)] = a.min(b);
                 }
             }
         }
