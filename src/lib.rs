@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod cli;
 pub mod dataset;
 pub mod evaluate;
@@ -28,3 +29,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod search;
 pub mod segment;
+pub mod serve;
