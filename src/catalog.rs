@@ -289,12 +289,19 @@ impl Catalog {
         themes.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.theme.cmp(&b.theme)));
 
         // Per force, the open chain with most reports, then the longest span,
+        // then a stated "not met" before "partially met" before no status,
         // then the smallest id (so the choice is deterministic).
         let mut best: BTreeMap<&str, &Chain> = BTreeMap::new();
+        let stated = |c: &Chain| match c.latest_status {
+            Some(LinkStatus::NotMet) => 2,
+            Some(LinkStatus::PartiallyMet) => 1,
+            _ => 0,
+        };
         let key = |c: &Chain| {
             (
                 c.reports.len(),
                 span_years(c),
+                stated(c),
                 std::cmp::Reverse(c.id.clone()),
             )
         };
@@ -459,7 +466,12 @@ mod tests {
                 link("s-5", "s-4", Some(LinkStatus::Met)),
             ],
             chains: vec![
-                chain("c-1", &["s-1", "s-2", "s-3"], &["r-1", "r-2", "r-5"], "Kent Police"),
+                chain(
+                    "c-1",
+                    &["s-1", "s-2", "s-3"],
+                    &["r-1", "r-2", "r-5"],
+                    "Kent Police",
+                ),
                 met,
             ],
             errors: vec![],
@@ -480,7 +492,12 @@ mod tests {
             vec![
                 ("s-1", StepRole::FirstFound, None, Some(2016)),
                 ("s-2", StepRole::FoundAgain, None, Some(2019)),
-                ("s-3", StepRole::FoundAgain, Some(LinkStatus::NotMet), Some(2022)),
+                (
+                    "s-3",
+                    StepRole::FoundAgain,
+                    Some(LinkStatus::NotMet),
+                    Some(2022)
+                ),
             ]
         );
         assert_eq!(t.reports, 3);
@@ -523,6 +540,17 @@ mod tests {
         assert_eq!(o.open_chains[0].force, "Kent Police");
         assert_eq!(o.open_chains[0].chain_id, "c-1");
         assert_eq!(o.open_chains[0].first_statement, "s-1");
+    }
+
+    #[test]
+    fn overview_prefers_a_stated_not_met_chain_among_equals() {
+        let mut data = catalog().data().clone();
+        let mut quiet = data.chains[0].clone();
+        quiet.id = "c-0".into();
+        quiet.latest_status = None;
+        data.chains.push(quiet);
+        let o = Catalog::new(data).overview();
+        assert_eq!(o.open_chains[0].chain_id, "c-1", "not met beats no status");
     }
 
     #[test]

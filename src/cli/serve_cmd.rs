@@ -48,8 +48,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let state = AppState::open(&index_dir, &dataset_dir)?;
     let statements = state.num_statements();
     let addr = SocketAddr::new(args.bind, args.port);
-    let listener = TcpListener::bind(addr)
-        .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
+    let listener =
+        TcpListener::bind(addr).map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     if !args.bind.is_loopback() {
         eprintln!(

@@ -202,9 +202,11 @@ impl SearchParams {
             }
             let value = value.trim();
             match name.as_str() {
-                "kind" => req.kinds.push(Kind::parse(value).ok_or_else(|| {
-                    invalid("kind", value, Kind::ALL.iter().map(|k| k.as_str()))
-                })?),
+                "kind" => {
+                    req.kinds.push(Kind::parse(value).ok_or_else(|| {
+                        invalid("kind", value, Kind::ALL.iter().map(|k| k.as_str()))
+                    })?)
+                }
                 "type" => req
                     .report_types
                     .push(ReportType::parse(value).ok_or_else(|| {
@@ -411,7 +413,9 @@ pub async fn search(
 
 fn attach(response: &mut Response, file_name: &'static str) {
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
 }
 
@@ -592,9 +596,10 @@ pub async fn chain(
     Ok(json(cat.timeline(chain)))
 }
 
-/// `GET /api/overview`.
-pub async fn overview(State(state): State<Arc<AppState>>) -> Json<Overview> {
-    Json(state.overview.clone())
+/// `GET /api/overview` (computed once when the server starts).
+pub async fn overview(State(state): State<Arc<AppState>>) -> Response {
+    let overview: &Overview = &state.overview;
+    json(overview)
 }
 
 /// Any path not routed.
@@ -652,13 +657,22 @@ mod tests {
 
     #[test]
     fn limits_are_capped_and_bad_values_explained() {
-        assert_eq!(parse(&[("limit", "5000")]).unwrap().request.limit, MAX_LIMIT);
+        assert_eq!(
+            parse(&[("limit", "5000")]).unwrap().request.limit,
+            MAX_LIMIT
+        );
         let p = parse(&[("limit", "5000"), ("format", "csv"), ("download", "1")]).unwrap();
-        assert_eq!((p.request.limit, p.format, p.download), (MAX_EXPORT, Format::Csv, true));
+        assert_eq!(
+            (p.request.limit, p.format, p.download),
+            (MAX_EXPORT, Format::Csv, true)
+        );
         let long = "a".repeat(MAX_QUERY_CHARS + 1);
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
             (vec![("q", long.as_str())], "at most 500"),
-            (vec![("kind", "recomendation")], "valid values: recommendation"),
+            (
+                vec![("kind", "recomendation")],
+                "valid values: recommendation",
+            ),
             (vec![("limit", "ten")], "whole number"),
             (vec![("offset", "10001")], "too large"),
             (vec![("from", "2019-13")], "from: invalid date"),

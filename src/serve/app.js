@@ -326,27 +326,58 @@ function drawChart(theme) {
     $("chart-caption").textContent = "";
     return;
   }
+  // Upright bars where there is room, sideways bars (a row per year) on a phone.
+  const room = $("chart").clientWidth || 800;
+  const chart = room < 560 ? sidewaysBars(theme, row, years, room) : uprightBars(theme, row, years);
+  $("chart").replaceChildren(chart);
+  $("chart-caption").textContent = `${row.total} statements tagged ${human(theme).toLowerCase()}, by year of the report. Select a bar to list them.`;
+}
+
+function chartFrame(theme, width, height) {
+  return svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": "chart-title chart-caption" },
+    svg("title", { id: "chart-title" }, `${human(theme)}: statements per year`));
+}
+
+// A bar that lists its statements when followed.
+function barLink(theme, year, n, rect) {
+  return svg("a", { href: `#/?theme=${encodeURIComponent(theme)}&year=${year}`, "aria-label": `${year}: ${n} statements; list them` },
+    svg("title", {}, `${year}: ${n}`), rect);
+}
+
+function uprightBars(theme, row, years) {
   const max = Math.max(1, ...row.counts);
   const slot = 52, top = 24, plot = 180, left = 8, bottom = 28;
   const width = left * 2 + slot * years.length;
-  const height = top + plot + bottom;
-  const title = `${human(theme)}: statements per year`;
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": "chart-title chart-caption" },
-    svg("title", { id: "chart-title" }, title),
-    svg("line", { class: "axis", x1: left, x2: width - left, y1: top + plot, y2: top + plot }));
+  const chart = chartFrame(theme, width, top + plot + bottom);
+  chart.append(svg("line", { class: "axis", x1: left, x2: width - left, y1: top + plot, y2: top + plot }));
   years.forEach((y, i) => {
     const n = row.counts[i];
     const h = Math.round((n / max) * plot);
-    const x = left + i * slot + 8;
-    const bar = svg("rect", { class: "bar", x, y: top + plot - h, width: slot - 16, height: Math.max(h, n ? 2 : 0) });
-    const link = svg("a", { href: `#/?theme=${encodeURIComponent(theme)}&year=${y}`, "aria-label": `${y}: ${n} statements; list them` },
-      svg("title", {}, `${y}: ${n}`), bar);
-    chart.append(link,
-      svg("text", { x: x + (slot - 16) / 2, y: top + plot - h - 6, "text-anchor": "middle" }, String(n)),
-      svg("text", { x: x + (slot - 16) / 2, y: top + plot + 18, "text-anchor": "middle" }, String(y)));
+    const x = left + i * slot + 8, w = slot - 16;
+    chart.append(
+      barLink(theme, y, n, svg("rect", { class: "bar", x, y: top + plot - h, width: w, height: Math.max(h, n ? 2 : 0) })),
+      svg("text", { x: x + w / 2, y: top + plot - h - 6, "text-anchor": "middle" }, String(n)),
+      svg("text", { x: x + w / 2, y: top + plot + 18, "text-anchor": "middle" }, String(y)));
   });
-  $("chart").replaceChildren(chart);
-  $("chart-caption").textContent = `${row.total} statements tagged ${human(theme).toLowerCase()}, by year of the report. Select a bar to list them.`;
+  return chart;
+}
+
+function sidewaysBars(theme, row, years, width) {
+  const max = Math.max(1, ...row.counts);
+  const rowH = 26, label = 44, countRoom = 34;
+  const plot = Math.max(60, width - label - countRoom);
+  const chart = chartFrame(theme, width, rowH * years.length + 4);
+  chart.append(svg("line", { class: "axis", x1: label, x2: label, y1: 0, y2: rowH * years.length + 4 }));
+  years.forEach((y, i) => {
+    const n = row.counts[i];
+    const w = Math.round((n / max) * plot);
+    const top = i * rowH + 4;
+    chart.append(
+      svg("text", { x: 0, y: top + 15 }, String(y)),
+      barLink(theme, y, n, svg("rect", { class: "bar", x: label, y: top, width: Math.max(w, n ? 2 : 0), height: rowH - 8 })),
+      svg("text", { x: label + w + 6, y: top + 15 }, String(n)));
+  });
+  return chart;
 }
 
 function renderTable() {
@@ -416,6 +447,11 @@ function init() {
   $("prev").addEventListener("click", () => go({ ...current, offset: Math.max(0, current.offset - PAGE_SIZE) }));
   $("next").addEventListener("click", () => go({ ...current, offset: current.offset + PAGE_SIZE }));
   $("chart-theme").addEventListener("change", (ev) => drawChart(ev.target.value));
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (overview && !$("view-overview").hidden) drawChart($("chart-theme").value); }, 150);
+  });
   // Filters start folded on narrow screens so results come first.
   if (window.matchMedia("(max-width: 760px)").matches) $("filters").open = false;
   window.addEventListener("hashchange", route);

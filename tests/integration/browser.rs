@@ -89,8 +89,10 @@ async fn until(c: &Client, what: &str, script: &str) {
     }
 }
 
-/// Page height for a full-length screenshot, capped.
+/// Page height for a full-length screenshot, capped; scrolled to the top.
 async fn fit_height(c: &Client, width: u32) {
+    // Measure at a small height: scrollHeight never drops below the window's.
+    c.set_window_size(width, 600).await.expect("resize");
     let h = c
         .execute("return document.documentElement.scrollHeight;", vec![])
         .await
@@ -98,9 +100,12 @@ async fn fit_height(c: &Client, width: u32) {
         .and_then(|v| v.as_u64())
         .unwrap_or(900) as u32;
     // The window includes browser chrome even when headless; add a margin.
-    c.set_window_size(width, h.clamp(600, 2400) + 100)
+    c.set_window_size(width, h.clamp(600, 2400) + 160)
         .await
         .expect("resize");
+    c.execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .expect("scroll to the top");
 }
 
 async fn session(driver: &Driver, width: u32, height: u32) -> Client {
@@ -134,7 +139,12 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
     let first = &chain.statements[0];
 
     c.goto(base).await.expect("page loads");
-    until(c, "first results", "document.querySelectorAll('#hits li').length > 0").await;
+    until(
+        c,
+        "first results",
+        "document.querySelectorAll('#hits li').length > 0",
+    )
+    .await;
     let status = text_of(c, "#status").await;
     assert!(status.contains("statements match"), "{status}");
 
@@ -147,7 +157,12 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
         "location.hash.includes('q=crime') && document.querySelector('#status').textContent.includes('match')",
     )
     .await;
-    until(c, "facets", "document.querySelector('#facet-kind input') !== null").await;
+    until(
+        c,
+        "facets",
+        "document.querySelector('#facet-kind input') !== null",
+    )
+    .await;
 
     // On a phone the filters start folded: unfold them with the keyboard.
     let folded = c
@@ -161,7 +176,12 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
             .send_keys("\u{E007}")
             .await
             .expect("Enter on the Filters summary");
-        until(c, "filters to open", "document.querySelector('#filters').open").await;
+        until(
+            c,
+            "filters to open",
+            "document.querySelector('#filters').open",
+        )
+        .await;
     }
 
     // Tick the "Recommendation" kind facet.
@@ -170,7 +190,12 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
         .await
         .expect("recommendation facet");
     facet.click().await.expect("tick");
-    until(c, "the kind filter", "location.hash.includes('kind=recommendation')").await;
+    until(
+        c,
+        "the kind filter",
+        "location.hash.includes('kind=recommendation')",
+    )
+    .await;
     until(
         c,
         "filtered results",
@@ -186,22 +211,38 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
         .await
         .unwrap();
     let kinds: Vec<String> = serde_json::from_value(kinds).unwrap();
-    assert!(!kinds.is_empty() && kinds.iter().all(|k| k == "Recommendation"), "{kinds:?}");
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "Recommendation"),
+        "{kinds:?}"
+    );
     let marked = c
-        .execute("return document.querySelectorAll('#hits .snippet b').length;", vec![])
+        .execute(
+            "return document.querySelectorAll('#hits .snippet b').length;",
+            vec![],
+        )
         .await
         .unwrap();
-    assert!(marked.as_u64().unwrap_or(0) > 0, "matched words are highlighted");
+    assert!(
+        marked.as_u64().unwrap_or(0) > 0,
+        "matched words are highlighted"
+    );
     fit_height(c, width).await;
     shot(c, &dir, &format!("{prefix}-search.png")).await;
 
     // Open the Devon and Cornwall 2018 recommendation.
     let link = c
-        .find(Locator::Css(&format!("#hits a[href='#/statement/{first}']")))
+        .find(Locator::Css(&format!(
+            "#hits a[href='#/statement/{first}']"
+        )))
         .await
         .expect("the Devon and Cornwall result");
     link.click().await.expect("open result");
-    until(c, "the timeline", "document.querySelectorAll('.timeline .step').length >= 2").await;
+    until(
+        c,
+        "the timeline",
+        "document.querySelectorAll('.timeline .step').length >= 2",
+    )
+    .await;
     let heading = text_of(c, "#statement-heading").await;
     assert_eq!(heading, "Recommendation");
     let summary = text_of(c, "#chain-summary").await;
@@ -221,12 +262,14 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
 
     // Follow the timeline to the later statement.
     let later = chain.statements.last().unwrap();
-    c.find(Locator::Css(&format!(".timeline a[href='#/statement/{later}']")))
-        .await
-        .expect("link to the later step")
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(&format!(
+        ".timeline a[href='#/statement/{later}']"
+    )))
+    .await
+    .expect("link to the later step")
+    .click()
+    .await
+    .unwrap();
     until(
         c,
         "the later statement",
@@ -235,8 +278,18 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
     .await;
 
     // The overview: a chart with bars and the open chains.
-    c.find(Locator::Css("#nav-overview")).await.unwrap().click().await.unwrap();
-    until(c, "the chart", "document.querySelectorAll('#chart svg rect').length > 0").await;
+    c.find(Locator::Css("#nav-overview"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the chart",
+        "document.querySelectorAll('#chart svg rect').length > 0",
+    )
+    .await;
     let open = text_of(c, "#open-chains").await;
     assert!(open.contains("Devon and Cornwall Police"), "{open}");
     fit_height(c, width).await;
