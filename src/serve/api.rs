@@ -24,7 +24,8 @@
 //!
 //! Errors are JSON, `{"error": {"status": 400, "message": "…"}}`, with the
 //! same status on the response: 400 for a bad query or parameter, 404 for an
-//! unknown id or path, 405 for a method other than GET, 500 when the index fails.
+//! unknown id or path, 405 for a method other than GET, 421 for a `Host` that
+//! is not this machine (on loopback), 500 when the index fails.
 //!
 //! It does not search or look anything up itself: [`crate::search`] and
 //! [`crate::catalog`] do.
@@ -83,6 +84,14 @@ impl ApiError {
 
     fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// A request whose `Host` does not name this machine (see [`super::router`]).
+    pub(super) fn misdirected() -> ApiError {
+        ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server answers only to localhost, 127.0.0.1 or [::1]",
+        )
     }
 }
 

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -92,8 +94,11 @@ impl AppState {
 }
 
 /// The routes: the page, its assets and the API. Anything else is a JSON 404.
-pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+/// With `loopback_hosts`, requests must name this machine in `Host`
+/// (`localhost`, `127.0.0.1`, `[::1]`): a web page elsewhere that rebinds its
+/// own name to 127.0.0.1 is refused.
+pub fn router(state: Arc<AppState>, loopback_hosts: bool) -> Router {
+    let routes = Router::new()
         .route("/", get(page))
         .route("/app.js", get(app_js))
         .route("/style.css", get(style_css))
@@ -104,23 +109,54 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/overview", get(api::overview))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    if loopback_hosts {
+        routes.layer(middleware::from_fn(require_loopback_host))
+    } else {
+        routes
+    }
+}
+
+async fn require_loopback_host(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if host.is_some_and(is_loopback_host) {
+        next.run(request).await
+    } else {
+        api::ApiError::misdirected().into_response()
+    }
+}
+
+/// `localhost`, `127.x.y.z` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Serves on `listener` until `shutdown` completes, on a current-thread
-/// runtime in this thread. In-flight requests finish before it returns.
+/// runtime in this thread. In-flight requests finish before it returns. On a
+/// loopback address only requests naming this machine in `Host` are answered.
 pub fn serve(
     listener: std::net::TcpListener,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     listener.set_nonblocking(true)?;
+    let loopback = listener.local_addr()?.ip().is_loopback();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(state))
+        axum::serve(listener, router(state, loopback))
             .with_graceful_shutdown(shutdown)
             .await
     })?;
@@ -169,4 +205,36 @@ async fn app_js() -> Response {
 
 async fn style_css() -> Response {
     asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn loopback_hosts_are_this_machine_only() {
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "LOCALHOST:1",
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "127.1.2.3:80",
+            "[::1]:8080",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "localhost.evil.example",
+            "10.0.0.1:8080",
+            "[::2]:80",
+            "",
+            "127.0.0.1.evil.example:80",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
 }

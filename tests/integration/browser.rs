@@ -131,9 +131,9 @@ async fn session(driver: &Driver, width: u32, height: u32) -> Client {
     c
 }
 
-/// Search, tick a facet, open a result, read its timeline; screenshots named
-/// `{prefix}-….png`.
-async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
+/// Search, tick a facet (a click, or Space with `keyboard`), open a result,
+/// read its timeline; screenshots named `{prefix}-….png`.
+async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard: bool) {
     let dir = screenshot_dir();
     let chain = devon_chain();
     let first = &chain.statements[0];
@@ -189,7 +189,14 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32) {
         .find(Locator::Css("#facet-kind input[value='recommendation']"))
         .await
         .expect("recommendation facet");
-    facet.click().await.expect("tick");
+    if keyboard {
+        facet
+            .send_keys(" ")
+            .await
+            .expect("Space ticks the checkbox");
+    } else {
+        facet.click().await.expect("tick");
+    }
     until(
         c,
         "the kind filter",
@@ -318,7 +325,7 @@ fn page_searches_filters_and_shows_a_chain_in_chromium() {
     rt.block_on(async {
         // Desktop.
         let c = session(&driver, 1280, 900).await;
-        walk_through(&c, &base, "desktop", 1280).await;
+        walk_through(&c, &base, "desktop", 1280, false).await;
         c.close().await.unwrap();
 
         // Phone width: no sideways scrolling; filters fold away, results first.
@@ -338,7 +345,7 @@ fn page_searches_filters_and_shows_a_chain_in_chromium() {
             .await
             .unwrap();
         assert_eq!(open.as_bool(), Some(false), "filters start folded on a phone");
-        walk_through(&c, &base, "phone", 390).await;
+        walk_through(&c, &base, "phone", 390, true).await;
         c.close().await.unwrap();
     });
 }

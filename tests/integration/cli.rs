@@ -65,13 +65,26 @@ fn usage_errors_exit_2_with_a_message() {
 #[test]
 fn serve_prints_its_address_and_stops_on_ctrl_c() {
     use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Child, Stdio};
+    /// Kills the server if the test fails before stopping it.
+    struct Server(Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
     let run = corpus_run();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_findings"))
-        .args(["serve", "--port", "0", "--out"])
-        .arg(&run.out)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_findings"))
+            .args(["serve", "--port", "0", "--out"])
+            .arg(&run.out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts"),
+    );
+    let child = &mut server.0;
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
@@ -88,7 +101,7 @@ fn serve_prints_its_address_and_stops_on_ctrl_c() {
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     write!(
         stream,
-        "GET /api/facets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET /api/facets HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut reply = String::new();

@@ -58,13 +58,18 @@ impl Reply {
 /// A plain HTTP/1.1 request over a socket (the path is sent as given, so
 /// traversal attempts reach the server unnormalised).
 pub fn request(method: &str, path: &str) -> Reply {
+    request_to("127.0.0.1", method, path)
+}
+
+/// [`request`] with a chosen `Host` header.
+pub fn request_to(host: &str, method: &str, path: &str) -> Reply {
     let mut stream = TcpStream::connect(server()).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -423,6 +428,21 @@ fn bad_requests_are_json_errors_with_status_codes() {
         "not part of a repeat chain",
     );
     assert_json_error(&get("/api/nothing"), 404, "no such");
+    // Another host name resolving here (DNS rebinding) is refused.
+    assert_json_error(
+        &request_to("evil.example:8080", "GET", "/api/overview"),
+        421,
+        "answers only to localhost",
+    );
+    assert_eq!(
+        request_to(
+            &format!("localhost:{}", server().port()),
+            "GET",
+            "/api/overview"
+        )
+        .status,
+        200
+    );
     // Read-only.
     assert_json_error(&request("POST", "/api/search"), 405, "read-only");
     assert_json_error(&request("DELETE", "/api/statement/x"), 405, "read-only");
