@@ -25,6 +25,19 @@ pub struct Truth {
     /// Pairs that must not be linked as same-force repeats.
     #[serde(default)]
     pub decoys: Vec<TruthDecoy>,
+    /// Issues: the statements about one shortcoming of one body across its
+    /// reports. Every repeat pair lies inside one issue.
+    #[serde(default)]
+    pub issues: Vec<TruthIssue>,
+}
+
+/// One shortcoming of one body, followed across reports.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthIssue {
+    /// Stable label, e.g. `gmp-supervision`.
+    pub id: String,
+    /// Statement label ids.
+    pub members: Vec<String>,
 }
 
 /// A labeled report.
@@ -146,13 +159,27 @@ pub struct Evaluation {
     pub metadata_ok: usize,
     /// Mismatch descriptions.
     pub metadata_errors: Vec<String>,
+    /// Issue members with an earlier member in an earlier report: the
+    /// statements that should be linked back.
+    pub followups_total: usize,
+    /// Of those, linked to an earlier member of their issue (directly or
+    /// through their chain).
+    pub followups_found: usize,
+    /// Follow-ups not found, as `label id (issue)`.
+    pub followups_missed: Vec<String>,
+    /// Same-body links judged wrong, as `from label → to label`.
+    pub wrong_links: Vec<String>,
+    /// Explicit labeled repeats that state a status.
+    pub status_total: usize,
+    /// Of those, whose link from the later statement carries that status.
+    pub status_right: usize,
     /// Repeat pairs found linked (same chain or a direct link).
     pub repeats_found: usize,
     /// Repeat pairs labeled (with both statements matched).
     pub repeats_total: usize,
-    /// Links between matched labeled statements that are not labeled repeats.
+    /// Same-body links between matched labeled statements that are not in one issue.
     pub links_wrong: usize,
-    /// Links between matched labeled statements.
+    /// Same-body links between matched labeled statements.
     pub links_judged: usize,
     /// Decoys linked as same-force repeats.
     pub decoys_linked: Vec<String>,
@@ -182,11 +209,17 @@ impl Evaluation {
             2.0 * p * r / (p + r)
         }
     }
-    /// Repeat recall.
+    /// Repeat recall: share of follow-ups linked back to their issue.
     pub fn link_recall(&self) -> f64 {
+        ratio(self.followups_found, self.followups_total)
+    }
+    /// Recall over the labeled repeat pairs only (a direct link between the
+    /// two, or one chain holding both).
+    pub fn pair_recall(&self) -> f64 {
         ratio(self.repeats_found, self.repeats_total)
     }
-    /// Repeat precision over links between labeled statements.
+    /// Repeat precision: share of same-body links between labeled statements
+    /// whose two ends are in one issue.
     pub fn link_precision(&self) -> f64 {
         ratio(self.links_judged - self.links_wrong, self.links_judged)
     }
@@ -219,15 +252,30 @@ impl Evaluation {
         }
         let _ = writeln!(
             s,
-            "repeats: recall {:.3} ({}/{}), precision {:.3} ({} wrong of {} links between labeled statements), decoys linked same-force: {}",
+            "repeats: recall {:.3} ({}/{} follow-ups linked to their issue), precision {:.3} ({} wrong of {} same-body links between labeled statements)",
             self.link_recall(),
-            self.repeats_found,
-            self.repeats_total,
+            self.followups_found,
+            self.followups_total,
             self.link_precision(),
             self.links_wrong,
             self.links_judged,
+        );
+        let _ = writeln!(
+            s,
+            "  labeled pairs linked: {}/{} ({:.3}); explicit status right: {}/{}; decoys linked same-force: {}",
+            self.repeats_found,
+            self.repeats_total,
+            self.pair_recall(),
+            self.status_right,
+            self.status_total,
             self.decoys_linked.len()
         );
+        for m in &self.followups_missed {
+            let _ = writeln!(s, "  missed: {m}");
+        }
+        for w in &self.wrong_links {
+            let _ = writeln!(s, "  wrong link: {w}");
+        }
         for d in &self.decoys_linked {
             let _ = writeln!(s, "  decoy linked: {d}");
         }
@@ -369,58 +417,97 @@ pub fn evaluate(
             .any(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a))
             || chain_of.get(a).is_some_and(|c| chain_of.get(b) == Some(c))
     };
-    let mut labeled_pairs: BTreeSet<(String, String)> = BTreeSet::new();
     for r in &truth.repeats {
         let (Some(a), Some(b)) = (ev.matched.get(&r.earlier), ev.matched.get(&r.later)) else {
             ev.repeats_total += 1;
             continue;
         };
         ev.repeats_total += 1;
-        labeled_pairs.insert((a.clone(), b.clone()));
-        labeled_pairs.insert((b.clone(), a.clone()));
         if linked(a, b) {
             ev.repeats_found += 1;
         }
     }
-    // Transitive truth: statements in one labeled chain may link to each other.
-    let mut group: BTreeMap<String, usize> = BTreeMap::new();
-    let mut next = 0;
-    for r in &truth.repeats {
-        let (Some(a), Some(b)) = (ev.matched.get(&r.earlier), ev.matched.get(&r.later)) else {
-            continue;
-        };
-        let ga = group.get(a).copied();
-        let gb = group.get(b).copied();
-        match (ga, gb) {
-            (Some(x), Some(y)) if x != y => {
-                for v in group.values_mut() {
-                    if *v == y {
-                        *v = x;
-                    }
-                }
+    // Issue of each label: from `issues`, or, for a truth file without them,
+    // the connected components of the repeat pairs.
+    let group = issue_groups(truth);
+    let label_of: BTreeMap<&str, &str> = ev
+        .matched
+        .iter()
+        .map(|(l, s)| (s.as_str(), l.as_str()))
+        .collect();
+    let published: BTreeMap<&str, &str> = truth
+        .reports
+        .iter()
+        .map(|r| (r.file.as_str(), r.published.as_str()))
+        .collect();
+    let label_report: BTreeMap<&str, &str> = truth
+        .statements
+        .iter()
+        .map(|s| (s.id.as_str(), s.report.as_str()))
+        .collect();
+    let date_of = |label: &str| {
+        label_report
+            .get(label)
+            .and_then(|r| published.get(r))
+            .copied()
+            .unwrap_or("")
+    };
+    let mut members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (label, g) in &group {
+        members.entry(g.as_str()).or_default().push(label.as_str());
+    }
+    for (g, labels) in &members {
+        for &m in labels {
+            let earlier: Vec<&str> = labels
+                .iter()
+                .copied()
+                .filter(|&o| date_of(o) < date_of(m))
+                .collect();
+            if earlier.is_empty() {
+                continue;
             }
-            (Some(x), None) => {
-                group.insert(b.clone(), x);
+            ev.followups_total += 1;
+            let found = ev.matched.get(m).is_some_and(|sm| {
+                earlier.iter().any(|o| {
+                    ev.matched.get(*o).is_some_and(|so| {
+                        links.iter().any(|l| l.from == *sm && l.to == *so)
+                            || chain_of
+                                .get(sm.as_str())
+                                .is_some_and(|c| chain_of.get(so.as_str()) == Some(c))
+                    })
+                })
+            });
+            if found {
+                ev.followups_found += 1;
+            } else {
+                ev.followups_missed.push(format!("{m} ({g})"));
             }
-            (None, Some(y)) => {
-                group.insert(a.clone(), y);
-            }
-            (None, None) => {
-                group.insert(a.clone(), next);
-                group.insert(b.clone(), next);
-                next += 1;
-            }
-            _ => {}
         }
     }
-    let matched_ids: BTreeSet<&str> = ev.matched.values().map(String::as_str).collect();
+    for r in truth.repeats.iter().filter(|r| r.explicit) {
+        let Some(want) = r.status.as_deref() else {
+            continue;
+        };
+        ev.status_total += 1;
+        let Some(later) = ev.matched.get(&r.later) else {
+            continue;
+        };
+        if links
+            .iter()
+            .any(|l| l.from == *later && l.status.map(|s| s.as_str()) == Some(want))
+        {
+            ev.status_right += 1;
+        }
+    }
     for l in links.iter().filter(|l| !l.cross_force) {
-        if matched_ids.contains(l.from.as_str()) && matched_ids.contains(l.to.as_str()) {
-            ev.links_judged += 1;
-            let same_group = group.contains_key(&l.from) && group.get(&l.from) == group.get(&l.to);
-            if !same_group {
-                ev.links_wrong += 1;
-            }
+        let (Some(a), Some(b)) = (label_of.get(l.from.as_str()), label_of.get(l.to.as_str()))
+        else {
+            continue;
+        };
+        ev.links_judged += 1;
+        if !group.contains_key(*a) || group.get(*a) != group.get(*b) {
+            ev.links_wrong += 1;
+            ev.wrong_links.push(format!("{a} → {b}"));
         }
     }
     for d in &truth.decoys {
@@ -435,6 +522,43 @@ pub fn evaluate(
         }
     }
     ev
+}
+
+/// Label id → issue id: the members of `truth.issues`, then the repeat pairs
+/// (a pair with an unlabelled end joins the other end's issue; a pair of two
+/// unlabelled statements starts a group named by its earlier label).
+fn issue_groups(truth: &Truth) -> BTreeMap<String, String> {
+    let mut group: BTreeMap<String, String> = BTreeMap::new();
+    for i in &truth.issues {
+        for m in &i.members {
+            group.insert(m.clone(), i.id.clone());
+        }
+    }
+    for r in &truth.repeats {
+        let ga = group.get(&r.earlier).cloned();
+        let gb = group.get(&r.later).cloned();
+        match (ga, gb) {
+            (Some(x), Some(y)) if x != y => {
+                for v in group.values_mut() {
+                    if *v == y {
+                        *v = x.clone();
+                    }
+                }
+            }
+            (Some(x), None) => {
+                group.insert(r.later.clone(), x);
+            }
+            (None, Some(y)) => {
+                group.insert(r.earlier.clone(), y);
+            }
+            (None, None) => {
+                group.insert(r.earlier.clone(), r.earlier.clone());
+                group.insert(r.later.clone(), r.earlier.clone());
+            }
+            _ => {}
+        }
+    }
+    group
 }
 
 fn file_name(path: &str) -> &str {

@@ -71,11 +71,16 @@ def main():
         for k in ("a", "b"):
             if d[k] not in ids:
                 errors.append(f"decoy: unknown {d[k]}")
+    for i in truth.get("issues", []):
+        for m in i["members"]:
+            if m not in ids:
+                errors.append(f"issue {i['id']}: unknown {m}")
     if len(producers) < 3:
         errors.append(f"only {len(producers)} producers")
     kinds = collections.Counter(s["kind"] for s in truth["statements"])
     print(f"reports: {len(truth['reports'])}, statements: {len(truth['statements'])}, "
-          f"repeats: {len(truth['repeats'])} ({sum(r['explicit'] for r in truth['repeats'])} explicit), decoys: {len(truth['decoys'])}")
+          f"repeats: {len(truth['repeats'])} ({sum(r['explicit'] for r in truth['repeats'])} explicit), decoys: {len(truth['decoys'])}, "
+          f"issues: {len(truth.get('issues', []))}")
     print("by kind:", ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     print("producers:", ", ".join(f"{k} {v}" for k, v in sorted(producers.items())))
     print("pages:", ", ".join(f"{r['file']} {r['pages']}" for r in truth["reports"]))

@@ -684,7 +684,7 @@ def main():
     os.makedirs(BUILD, exist_ok=True)
     files = sorted(f for f in os.listdir(SRC) if f.endswith(".yaml") and f != "links.yaml")
     docs = [load(os.path.join(SRC, f)) for f in files]
-    truth = {"reports": [], "statements": [], "repeats": [], "decoys": []}
+    truth = {"reports": [], "statements": [], "repeats": [], "decoys": [], "issues": []}
     for doc in docs:
         pdf = os.path.join(CORPUS, doc["id"] + ".pdf")
         if only is None or doc["id"] in only:
@@ -736,10 +736,29 @@ def main():
             if d[k] not in ids:
                 die(f"decoy refers to unknown statement {d[k]}")
         truth["decoys"].append({"a": d["a"], "b": d["b"], "why": d["why"]})
+    truth["issues"] = issues_of(links, ids)
     with open(os.path.join(CORPUS, "truth.json"), "w", encoding="utf-8") as f:
         json.dump(truth, f, indent=1, ensure_ascii=False)
         f.write("\n")
     print(f"wrote truth.json: {len(truth['reports'])} reports, {len(truth['statements'])} statements")
+
+
+def issues_of(links, ids):
+    """The `issues:` of links.yaml: each statement in at most one issue, and
+    every repeat pair inside one issue."""
+    out, owner = [], {}
+    for i in links.get("issues", []):
+        for m in i["members"]:
+            if m not in ids:
+                die(f"issue {i['id']} refers to unknown statement {m}")
+            if m in owner:
+                die(f"statement {m} is in issues {owner[m]} and {i['id']}")
+            owner[m] = i["id"]
+        out.append({"id": i["id"], "note": i.get("note", ""), "members": list(i["members"])})
+    for r in links.get("repeats", []):
+        if owner.get(r["earlier"]) is None or owner.get(r["earlier"]) != owner.get(r["later"]):
+            die(f"repeat {r['earlier']} -> {r['later']} is not inside one issue")
+    return out
 
 
 if __name__ == "__main__":

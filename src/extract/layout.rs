@@ -215,8 +215,11 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
             if db > 0.5 * s {
                 continue;
             }
+            // The gap allowed is measured in the smaller size: a heading of
+            // the next column beside the last line of a paragraph of body
+            // text is ~1.7 body ems away, within 1.5 heading ems.
             let gap = x0 - l.x1;
-            if gap < -0.5 * s || gap > 1.5 * s {
+            if gap < -0.5 * s || gap > 1.5 * l.size.min(size) {
                 continue;
             }
             let score = db + gap.abs() * 0.01;

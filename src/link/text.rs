@@ -302,6 +302,10 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
         &["missing", "absent", "absence", "absences"],
     ),
     ("cse", &[]),
+    // CID is the detectives' department.
+    ("detective", &["detectives", "cid"]),
+    // A board that oversees an area of work is its governance.
+    ("governance", &["board", "boards"]),
     ("wellbeing", &["welfare"]),
     // The genre's acronyms, mapped to the concept they name.
     ("risk_assessment", &["dash"]),
@@ -411,6 +415,28 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("neighbourhood policing", "neighbourhood"),
     ("response times", "response_times"),
     ("attendance times", "response_times"),
+    // A child's earlier missing episodes: the "history" risk grading must use.
+    ("missing history", "missing_history"),
+    ("history of going missing", "missing_history"),
+    ("history of missing", "missing_history"),
+    ("previous missing episodes", "missing_history"),
+    ("previous episodes", "missing_history"),
+    ("earlier episodes", "missing_history"),
+    ("repeat missing episodes", "missing_history"),
+    ("repeatedly missing", "missing_history"),
+    ("risk grading", "risk_assessment"),
+    ("grading the risk", "risk_assessment"),
+    ("grading of risk", "risk_assessment"),
+    ("risk was graded", "risk_assessment"),
+    ("graded the risk", "risk_assessment"),
+    ("chief officer", "chief_officer"),
+    ("chief officers", "chief_officer"),
+    ("chief officer team", "chief_officer"),
+    ("chief constable", "chief_officer"),
+    ("assistant chief constable", "chief_officer"),
+    ("deputy chief constable", "chief_officer"),
+    ("governance arrangements", "governance"),
+    ("governance structure", "governance"),
 ];
 
 /// Calls `f` with each word of `text`: a run of alphanumeric characters,

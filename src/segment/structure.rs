@@ -345,12 +345,17 @@ fn ends_sentence(text: &str) -> bool {
 fn join_continuations(paras: Vec<Para>, body_size: f32) -> Vec<Para> {
     let mut out: Vec<Para> = Vec::with_capacity(paras.len());
     for p in paras {
-        let starts_lower = p
-            .text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_lowercase() || c == '(');
-        if starts_lower && p.heading.is_none() && p.marker.is_none() {
+        let first = p.text.chars().next();
+        let starts_lower = first.is_some_and(|c| c.is_lowercase() || c == '(');
+        // "... has not improved. In" + "11 of the 20 cases ...": a figure
+        // continues a paragraph cut after a word, in the same font.
+        let starts_figure = first.is_some_and(|c| c.is_ascii_digit())
+            && out.last().is_some_and(|q| {
+                q.heading.is_none()
+                    && q.text.ends_with(|c: char| c.is_alphabetic())
+                    && (q.font_size - p.font_size).abs() < 0.6
+            });
+        if (starts_lower || starts_figure) && p.heading.is_none() && p.marker.is_none() {
             let small = |q: &Para| q.font_size < body_size * 0.9 && q.heading.is_none();
             let target = out
                 .iter()
