@@ -4,6 +4,7 @@
 //! `output/screenshots/`. Skips with a notice when chromium or chromedriver
 //! is missing, except under `CI=true` (.ci/run installs both).
 
+use super::common::corpus_run;
 use super::serve::{devon_chain, server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -137,6 +138,23 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard
     let dir = screenshot_dir();
     let chain = devon_chain();
     let first = &chain.statements[0];
+    let kind = corpus_run()
+        .data
+        .statements
+        .iter()
+        .find(|s| &s.id == first)
+        .expect("the first statement")
+        .kind
+        .as_str();
+    // As the page writes a kind: "area_for_improvement" -> "Area for improvement".
+    let kind_label = {
+        let words = kind.replace('_', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
 
     c.goto(base).await.expect("page loads");
     until(
@@ -184,11 +202,11 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard
         .await;
     }
 
-    // Tick the "Recommendation" kind facet.
+    // Tick the kind facet of the statement we are after ("Recommendation").
     let facet = c
-        .find(Locator::Css("#facet-kind input[value='recommendation']"))
+        .find(Locator::Css(&format!("#facet-kind input[value='{kind}']")))
         .await
-        .expect("recommendation facet");
+        .expect("kind facet");
     if keyboard {
         facet
             .send_keys(" ")
@@ -200,16 +218,18 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard
     until(
         c,
         "the kind filter",
-        "location.hash.includes('kind=recommendation')",
+        &format!("location.hash.includes('kind={kind}')"),
     )
     .await;
     until(
         c,
         "filtered results",
-        "document.querySelector('#status').textContent.includes('match') && document.querySelector('#facet-kind input[value=\"recommendation\"]').checked",
+        &format!(
+            "document.querySelector('#status').textContent.includes('match') && document.querySelector('#facet-kind input[value=\"{kind}\"]').checked"
+        ),
     )
     .await;
-    // Every hit is now a recommendation.
+    // Every hit is now of that kind.
     let kinds = c
         .execute(
             "return [...document.querySelectorAll('#hits .kind')].map(e => e.textContent);",
@@ -219,7 +239,7 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard
         .unwrap();
     let kinds: Vec<String> = serde_json::from_value(kinds).unwrap();
     assert!(
-        !kinds.is_empty() && kinds.iter().all(|k| k == "Recommendation"),
+        !kinds.is_empty() && kinds.iter().all(|k| *k == kind_label),
         "{kinds:?}"
     );
     let marked = c
@@ -251,7 +271,7 @@ async fn walk_through(c: &Client, base: &str, prefix: &str, width: u32, keyboard
     )
     .await;
     let heading = text_of(c, "#statement-heading").await;
-    assert_eq!(heading, "Recommendation");
+    assert_eq!(heading, kind_label);
     let summary = text_of(c, "#chain-summary").await;
     assert!(summary.starts_with("first found 2018"), "{summary}");
     assert!(summary.ends_with("2022: not met"), "{summary}");
