@@ -11,11 +11,15 @@
 //!    findings and [`model::Chain`]s read as timelines.
 //! 4. [`dataset`] and [`index`]: JSON Lines dataset and a tantivy index;
 //!    [`search`] queries it.
+//! 5. [`catalog`] holds a dataset in memory by id and reads chains as
+//!    timelines; [`serve`] puts search and catalog behind a local web page and
+//!    JSON API.
 //!
 //! [`pipeline`] runs the stages over a batch in parallel, isolating failures.
 
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod cli;
 pub mod dataset;
 pub mod evaluate;
@@ -28,3 +32,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod search;
 pub mod segment;
+pub mod serve;

@@ -5,6 +5,7 @@
 
 mod integration {
     pub mod bad_pdfs;
+    pub mod browser;
     pub mod cli;
     pub mod common;
     pub mod corpus_truth;
@@ -14,4 +15,5 @@ mod integration {
     pub mod real_pdfs;
     pub mod schema;
     pub mod search_corpus;
+    pub mod serve;
 }

@@ -9,6 +9,7 @@ mod merge_cmd;
 mod patterns_cmd;
 mod run_cmd;
 mod search_cmd;
+mod serve_cmd;
 mod show_cmd;
 mod text_cmd;
 
@@ -38,7 +39,7 @@ pub struct UsageError(pub String);
 #[derive(Debug, Parser)]
 #[command(name = "findings", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  findings run corpus/ --out output/\n  findings search \"risk assessment\" --theme missing_children\n  findings show s-0123456789abcdef\n  findings text report.pdf --pages 1-3\n  findings patterns check"
+    after_help = "Examples:\n  findings run corpus/ --out output/\n  findings search \"risk assessment\" --theme missing_children\n  findings show s-0123456789abcdef\n  findings serve --port 8080\n  findings text report.pdf --pages 1-3\n  findings patterns check"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -63,6 +64,11 @@ enum Command {
     /// Show one statement with its report, tags and repeat chain.
     #[command(after_help = "Example:\n  findings show s-0123456789abcdef")]
     Show(show_cmd::ShowArgs),
+    /// Serve a local web page and JSON API to search a run and follow repeat chains.
+    #[command(
+        after_help = "Examples:\n  findings serve                      # output/ at http://127.0.0.1:8080/\n  findings serve --out shards/merged --port 9000"
+    )]
+    Serve(serve_cmd::ServeArgs),
     /// Merge the outputs of sharded runs (`run --shard K/N`) and re-link.
     #[command(
         after_help = "Example:\n  findings run reports/ --shard 1/2 --out shard-1\n  findings run reports/ --shard 2/2 --out shard-2\n  findings merge shard-1 shard-2 --out output"
@@ -93,6 +99,7 @@ pub fn main() -> ExitCode {
         Some(Command::Text(args)) => text_cmd::run(args),
         Some(Command::Search(args)) => search_cmd::run(args),
         Some(Command::Show(args)) => show_cmd::run(args),
+        Some(Command::Serve(args)) => serve_cmd::run(args),
         Some(Command::Merge(args)) => merge_cmd::run(args),
         Some(Command::Patterns(cmd)) => patterns_cmd::run(cmd),
     };

@@ -2,10 +2,10 @@
 //! matched) and its repeat chain as a timeline.
 
 use super::{Outcome, UsageError, default_out};
+use crate::catalog::{Catalog, Timeline, excerpt};
 use crate::dataset;
-use crate::model::{Chain, Link, Report, Statement};
+use crate::model::Link;
 use clap::Args;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -32,12 +32,8 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
         ))
         .into());
     }
-    let data = dataset::read(&dir)?;
-    let statements: BTreeMap<&str, &Statement> =
-        data.statements.iter().map(|s| (s.id.as_str(), s)).collect();
-    let reports: BTreeMap<&str, &Report> =
-        data.reports.iter().map(|r| (r.id.as_str(), r)).collect();
-    let Some(s) = statements.get(args.id.as_str()) else {
+    let catalog = Catalog::new(dataset::read(&dir)?);
+    let Some(s) = catalog.statement(&args.id) else {
         return Err(UsageError(format!(
             "no statement with id '{}' in {}",
             args.id,
@@ -45,16 +41,9 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
         ))
         .into());
     };
-    let report = reports.get(s.report_id.as_str());
-    let chain = s
-        .chain_id
-        .as_deref()
-        .and_then(|c| data.chains.iter().find(|ch| ch.id == c));
-    let links: Vec<&Link> = data
-        .links
-        .iter()
-        .filter(|l| l.from == s.id || l.to == s.id)
-        .collect();
+    let report = catalog.report(&s.report_id);
+    let chain = catalog.chain_of(s);
+    let links: Vec<&Link> = catalog.links_of(&s.id).collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let value = serde_json::json!({
@@ -141,61 +130,51 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Outcome> {
         )?;
     }
     match chain {
-        Some(chain) => print_chain(&mut out, chain, &data.links, &statements, &reports, &s.id)?,
+        Some(chain) => print_timeline(&mut out, &catalog.timeline(chain), &s.id)?,
         None => writeln!(out, "\nnot part of a repeat chain")?,
     }
     out.flush()?;
     Ok(Outcome::Success)
 }
 
-fn print_chain(
-    out: &mut impl Write,
-    chain: &Chain,
-    links: &[Link],
-    statements: &BTreeMap<&str, &Statement>,
-    reports: &BTreeMap<&str, &Report>,
-    current: &str,
-) -> std::io::Result<()> {
+fn print_timeline(out: &mut impl Write, t: &Timeline, current: &str) -> std::io::Result<()> {
     writeln!(
         out,
         "\nrepeat chain {} ({} statements in {} reports, first seen {}, last seen {}{})",
-        chain.id,
-        chain.statements.len(),
-        chain.reports.len(),
-        chain.first_seen.as_deref().unwrap_or("?"),
-        chain.last_seen.as_deref().unwrap_or("?"),
-        chain
-            .latest_status
+        t.chain_id,
+        t.steps.len(),
+        t.reports,
+        t.first_seen.as_deref().unwrap_or("?"),
+        t.last_seen.as_deref().unwrap_or("?"),
+        t.latest_status
             .map(|s| format!(", latest status {}", s.as_str()))
             .unwrap_or_default()
     )?;
-    for (i, id) in chain.statements.iter().enumerate() {
-        let Some(s) = statements.get(id.as_str()) else {
-            continue;
-        };
-        let r = reports.get(s.report_id.as_str());
-        let date = r.and_then(|r| r.published.as_deref()).unwrap_or("?");
-        let verb = if i == 0 { "first found" } else { "found again" };
-        let status = links
-            .iter()
-            .filter(|l| l.from == *id)
-            .find_map(|l| l.status)
+    for step in &t.steps {
+        let status = step
+            .status
             .map(|st| format!(": {}", st.as_str()))
             .unwrap_or_default();
-        let mark = if id == current { "→" } else { " " };
-        let mut text: String = s.text.chars().take(110).collect();
-        if s.text.chars().count() > 110 {
-            text.push('…');
-        }
+        let mark = if step.statement_id == current {
+            "→"
+        } else {
+            " "
+        };
         writeln!(
             out,
-            "{mark} {date}  {verb}{status}  [{}] {} (p. {})",
-            s.kind,
-            r.map(|r| r.title.as_str()).unwrap_or("?"),
-            s.page
+            "{mark} {}  {}{status}  [{}] {} (p. {})",
+            step.published.as_deref().unwrap_or("?"),
+            step.role.words(),
+            step.kind,
+            if step.report_title.is_empty() {
+                "?"
+            } else {
+                &step.report_title
+            },
+            step.page
         )?;
-        writeln!(out, "      {text}")?;
-        writeln!(out, "      {id}")?;
+        writeln!(out, "      {}", excerpt(&step.excerpt, 110))?;
+        writeln!(out, "      {}", step.statement_id)?;
     }
     Ok(())
 }

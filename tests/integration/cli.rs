@@ -24,10 +24,10 @@ fn stderr(o: &Output) -> String {
 fn help_lists_the_subcommands_with_examples() {
     let o = findings(&["--help"]);
     assert!(o.status.success());
-    for sub in ["run", "text", "search", "show", "patterns"] {
+    for sub in ["run", "text", "search", "show", "serve", "patterns"] {
         assert!(stdout(&o).contains(sub), "{sub} missing from help");
     }
-    for sub in ["run", "text", "search", "show"] {
+    for sub in ["run", "text", "search", "show", "serve"] {
         let o = findings(&[sub, "--help"]);
         assert!(o.status.success(), "{sub} --help");
         assert!(
@@ -50,6 +50,74 @@ fn usage_errors_exit_2_with_a_message() {
     );
     let o = findings(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = findings(&["serve", "--out", "no/such/run", "--port", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no index at no/such/run/index"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `findings serve` binds loopback, says where, answers, and stops cleanly on
+/// Ctrl-C (SIGINT) with exit code 0.
+#[cfg(unix)]
+#[test]
+fn serve_prints_its_address_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Child, Stdio};
+    /// Kills the server if the test fails before stopping it.
+    struct Server(Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let run = corpus_run();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_findings"))
+            .args(["serve", "--port", "0", "--out"])
+            .arg(&run.out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts"),
+    );
+    let child = &mut server.0;
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "loopback by default: {line}"
+    );
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /api/facets HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("\"statements\":"), "{reply}");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "Ctrl-C is a clean stop");
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("stopped"), "{rest}");
 }
 
 #[test]
