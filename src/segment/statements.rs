@@ -112,6 +112,35 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 stack.pop();
             }
             let kind = rules.kind_for_heading(&para.text);
+            // A judgement set as a heading ("The Local Safeguarding Children
+            // Board is good") is a statement too.
+            let judged = heading_judgement(&para.text, rules);
+            if kind.is_none()
+                && let Some((grade, grade_rule, kind_rule)) = judged.clone()
+                && let Some(s) = push(
+                    &mut out,
+                    para,
+                    Kind::GradedJudgement,
+                    &kind_rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                )
+            {
+                s.grade = Some(grade);
+                s.area = judgement_area(&para.text, grade);
+                s.rules.push(grade_rule);
+                s.rules.sort();
+                s.rules.dedup();
+            }
+            // A heading that states a grade ("... care leavers: good",
+            // "Requires improvement") opens a judged area: it ends any
+            // recommendations or improvement list above it.
+            if kind.is_none() && (judged.is_some() || graded_area_heading(&para.text, rules)) {
+                stack.retain(|h| h.kind.is_none());
+            }
             if kind
                 .as_ref()
                 .is_some_and(|(k, _)| *k == Kind::CauseOfConcern)
@@ -174,6 +203,37 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 || end.ends_with(',')
                 || end.ends_with(" and")
                 || end.ends_with(" or");
+        }
+
+        // A table row whose last cell is only a grade ("Overall effectiveness |
+        // Requires improvement to be good") is a graded judgement wherever
+        // the table is.
+        if para.table_row
+            && let Some((grade, grade_rule, area)) = table_judgement(&para.text, rules)
+        {
+            let rule = section_kind
+                .as_ref()
+                .filter(|(k, _)| *k == Kind::GradedJudgement)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| grade_rule.clone());
+            if let Some(s) = push(
+                &mut out,
+                para,
+                Kind::GradedJudgement,
+                &rule,
+                None,
+                None,
+                &stack,
+                report,
+                rules,
+            ) {
+                s.grade = Some(grade);
+                s.area = Some(area);
+                s.rules.push(grade_rule);
+                s.rules.sort();
+                s.rules.dedup();
+            }
+            continue;
         }
 
         // Graded judgements: short lines with a grade, in a judgements section
@@ -422,6 +482,51 @@ fn addressee(text: &str) -> Option<String> {
             || lower == "forces";
         if generic { lower } else { a.to_string() }
     })
+}
+
+/// A judgement table row: the last cell is only a grade, the others (a
+/// leading "2.1" section number aside) name the area.
+fn table_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, String)> {
+    let cells: Vec<&str> = text
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (last, rest) = cells.split_last()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (grade, rule) = rules.whole_grade(last)?;
+    let area = rest.join(" ");
+    let area = LEADING_NUMBER.replace(&area, "").trim().to_string();
+    let ok = words(&area) <= 25
+        && area.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && rules.whole_grade(&area).is_none();
+    ok.then_some((grade, rule, area))
+}
+
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+").expect("leading number"));
+
+/// A heading that is a judgement sentence with a grade: the grade, the grade
+/// rule and the kind rule.
+fn heading_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, String)> {
+    if words(text) > 30 {
+        return None;
+    }
+    let (kind, kind_rule, _) = rules.kind_for_text(text)?;
+    if kind != Kind::GradedJudgement {
+        return None;
+    }
+    let (grade, grade_rule) = rules.grade(text)?;
+    Some((grade, grade_rule, kind_rule))
+}
+
+/// "The experiences and progress of care leavers: good", or a heading that
+/// is only a grade.
+fn graded_area_heading(text: &str, rules: &RuleSet) -> bool {
+    let tail = text.rsplit_once(':').map_or(text, |(_, t)| t);
+    rules.whole_grade(tail).is_some()
 }
 
 /// The area of an "Investigating crime: Requires improvement" line: the text
