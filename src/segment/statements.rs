@@ -73,7 +73,12 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
 
     // A table row's deadline cell, applied to the statement the row gives.
     let mut row_deadline: Option<(usize, String)> = None;
+    // The heading just before, with its page, while no text has followed it.
+    let mut last_heading: Option<(String, u32)> = None;
     for para in &layout.paras {
+        if para.heading.is_none() {
+            last_heading = None;
+        }
         if let Some((index, d)) = row_deadline.take()
             && let Some(s) = out.get_mut(index)
         {
@@ -113,10 +118,27 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
             }
             let kind = rules.kind_for_heading(&para.text);
             // A judgement set as a heading ("The Local Safeguarding Children
-            // Board is good") is a statement too.
+            // Board is good") is a statement too. So is a heading that states
+            // a grade for an area: "The experiences and progress of care
+            // leavers: good", or a heading that is only a grade right under
+            // the area's own heading ("Leadership, management and
+            // governance" / "Requires improvement"). Either opens a judged
+            // area and ends any recommendations or improvement list above.
             let judged = heading_judgement(&para.text, rules);
+            let graded_area = if kind.is_none() && judged.is_none() {
+                graded_area_heading(
+                    &para.text,
+                    last_heading.as_ref().filter(|(_, page)| *page == para.page),
+                    rules,
+                )
+            } else {
+                None
+            };
+            if kind.is_none() && (judged.is_some() || graded_area.is_some()) {
+                stack.retain(|h| h.kind.is_none());
+            }
             if kind.is_none()
-                && let Some((grade, grade_rule, kind_rule)) = judged.clone()
+                && let Some((grade, grade_rule, kind_rule)) = judged
                 && let Some(s) = push(
                     &mut out,
                     para,
@@ -135,12 +157,27 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 s.rules.sort();
                 s.rules.dedup();
             }
-            // A heading that states a grade ("... care leavers: good",
-            // "Requires improvement") opens a judged area: it ends any
-            // recommendations or improvement list above it.
-            if kind.is_none() && (judged.is_some() || graded_area_heading(&para.text, rules)) {
-                stack.retain(|h| h.kind.is_none());
+            if let Some((grade, grade_rule, area)) = graded_area {
+                let mut p = para.clone();
+                if !para.text.contains(':') {
+                    p.text = format!("{area} {}", para.text);
+                }
+                if let Some(s) = push(
+                    &mut out,
+                    &p,
+                    Kind::GradedJudgement,
+                    &grade_rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                ) {
+                    s.grade = Some(grade);
+                    s.area = Some(area);
+                }
             }
+            last_heading = Some((para.text.clone(), para.page));
             if kind
                 .as_ref()
                 .is_some_and(|(k, _)| *k == Kind::CauseOfConcern)
@@ -523,10 +560,20 @@ fn heading_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, Stri
 }
 
 /// "The experiences and progress of care leavers: good", or a heading that
-/// is only a grade.
-fn graded_area_heading(text: &str, rules: &RuleSet) -> bool {
-    let tail = text.rsplit_once(':').map_or(text, |(_, t)| t);
-    rules.whole_grade(tail).is_some()
+/// is only a grade right under a heading on the same page naming the area:
+/// the grade, its rule and the area.
+fn graded_area_heading(
+    text: &str,
+    previous: Option<&(String, u32)>,
+    rules: &RuleSet,
+) -> Option<(Grade, String, String)> {
+    let (area, tail) = match text.rsplit_once(':') {
+        Some((area, tail)) => (area.trim().to_string(), tail),
+        None => (previous?.0.clone(), text),
+    };
+    let (grade, rule) = rules.whole_grade(tail)?;
+    let ok = words(&area) <= 25 && area.chars().filter(|c| c.is_alphabetic()).count() >= 4;
+    ok.then_some((grade, rule, area))
 }
 
 /// The area of an "Investigating crime: Requires improvement" line: the text

@@ -79,9 +79,12 @@ fn side_by_side(a: &TextLine, b: &TextLine, columns: &[(f32, f32)]) -> bool {
     } else {
         a.bbox[0] - b.bbox[2]
     };
-    // 0.4, not 0.5: a one-line cell set vertically centred beside a two-line
-    // cell (Ofsted's grade beside a wrapped area) overlaps each line by ~43%.
-    overlap >= 0.4 * height(a).min(height(b)) && gap >= 0.8 * size
+    // 0.3, not 0.5: a one-line cell set vertically centred beside a two-line
+    // cell (Ofsted's grade beside a wrapped area) overlaps each line by a
+    // third to a half; lines of consecutive rows never overlap.
+    // A gap of 0.7 em: an area cell may run to within 9 pt of the grade
+    // column (Ofsted's "Key judgement | Judgement grade" tables).
+    overlap >= 0.3 * height(a).min(height(b)) && gap >= 0.7 * size
 }
 
 /// Rebuild the table rows of a page. `lines` are the page's non-furniture
