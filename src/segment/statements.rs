@@ -229,6 +229,32 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 deadline: deadline(&para.text),
                 addressee: addressee(&para.text),
             });
+            // A numbered item of a recommendations or improvement list that
+            // opens sub-items ("7. Improve the quality of services to care
+            // leavers by ensuring that:") is an item itself.
+            let number = para
+                .marker
+                .clone()
+                .filter(|m| m.chars().all(|c| c.is_ascii_digit()));
+            if let (
+                Some(number),
+                Some((kind @ (Kind::Recommendation | Kind::AreaForImprovement), rule)),
+            ) = (number, section_kind.clone())
+                && text_kind.is_none()
+                && words(&para.text) >= 4
+            {
+                push(
+                    &mut out,
+                    para,
+                    kind,
+                    &rule,
+                    Some(number),
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                );
+            }
             continue;
         }
         if !is_item {
