@@ -723,6 +723,53 @@ mod tests {
     }
 
     #[test]
+    fn judgement_table_rows_need_a_cell_that_is_only_a_grade() {
+        let rules = RuleSet::builtin().unwrap();
+        let row = table_judgement("2.1 Adoption performance\tGood", &rules).unwrap();
+        assert_eq!(
+            (row.0, row.2.as_str()),
+            (Grade::Good, "Adoption performance")
+        );
+        let row = table_judgement(
+            "Overall effectiveness\tRequires improvement to be good",
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(row.0, Grade::RequiresImprovement);
+        assert!(table_judgement("Judgement\tGrade", &rules).is_none());
+        assert!(table_judgement("Good\tGood", &rules).is_none());
+        assert!(table_judgement("Staff\tGood relationships with schools", &rules).is_none());
+        assert!(table_judgement("Outstanding", &rules).is_none());
+    }
+
+    #[test]
+    fn graded_area_headings() {
+        let rules = RuleSet::builtin().unwrap();
+        let prev = ("Leadership, management and governance".to_string(), 3);
+        let (g, _, area) =
+            graded_area_heading("Requires improvement", Some(&prev), &rules).unwrap();
+        assert_eq!(
+            (g, area.as_str()),
+            (
+                Grade::RequiresImprovement,
+                "Leadership, management and governance"
+            )
+        );
+        let (g, _, area) = graded_area_heading(
+            "The experiences and progress of care leavers: good",
+            None,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(
+            (g, area.as_str()),
+            (Grade::Good, "The experiences and progress of care leavers")
+        );
+        assert!(graded_area_heading("Good leadership", None, &rules).is_none());
+        assert!(graded_area_heading("Requires improvement", None, &rules).is_none());
+    }
+
+    #[test]
     fn judgement_area_strips_grade() {
         assert_eq!(
             judgement_area(

@@ -552,6 +552,70 @@ mod tests {
     }
 
     #[test]
+    fn list_numbers_in_their_own_block_and_split_label_headings() {
+        let mut lines = vec![line("Cover title", 24.0, true, 0)];
+        lines.extend((1..20).map(|i| line(&format!("Cover line {i}"), 10.0, false, i)));
+        let doc = Document {
+            pages: vec![
+                page(1, lines),
+                page(
+                    2,
+                    vec![
+                        line("Recommendations", 14.0, true, 0),
+                        line("1.", 10.0, false, 1),
+                        line("Ensure that plans are specific.", 10.0, false, 2),
+                        line("184. Report on the work of partners.", 10.0, false, 3),
+                        line("The experiences of care leavers:", 10.0, true, 4),
+                        line("good", 10.0, true, 5),
+                        line(
+                            "Care leavers are supported well by advisers.",
+                            10.0,
+                            false,
+                            6,
+                        ),
+                    ],
+                ),
+            ],
+            ..Document::default()
+        };
+        let layout = analyse(&doc);
+        // A first page with a body is read too, its title left out.
+        assert_eq!(layout.paras[0].text, "Cover line 1");
+        assert_eq!(layout.paras[0].page, 1);
+        let rest: Vec<(&str, Option<&str>, bool)> = layout
+            .paras
+            .iter()
+            .filter(|p| p.page == 2)
+            .map(|p| (p.text.as_str(), p.marker.as_deref(), p.heading.is_some()))
+            .collect();
+        assert_eq!(
+            rest,
+            [
+                ("Recommendations", None, true),
+                ("Ensure that plans are specific.", Some("1"), false),
+                ("Report on the work of partners.", Some("184"), false),
+                ("The experiences of care leavers: good", None, true),
+                ("Care leavers are supported well by advisers.", None, false),
+            ]
+        );
+        // A short cover is not read.
+        let short = Document {
+            pages: vec![
+                page(
+                    1,
+                    vec![
+                        line("Cover title", 24.0, true, 0),
+                        line("Published 2019", 10.0, false, 1),
+                    ],
+                ),
+                page(2, vec![line("Body text that ends here.", 10.0, false, 0)]),
+            ],
+            ..Document::default()
+        };
+        assert!(analyse(&short).paras.iter().all(|p| p.page == 2));
+    }
+
+    #[test]
     fn contents_page_is_skipped() {
         let toc = page(
             2,

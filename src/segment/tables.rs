@@ -385,6 +385,34 @@ mod tests {
     }
 
     #[test]
+    fn indented_rows_and_a_centred_grade_stay_in_one_table() {
+        // Ofsted's first-page judgement table: sub-areas indented, a grade
+        // cell centred beside a two-line area, lines 12 apart and 10 high.
+        let lines = placed(vec![
+            line("1. Children who need help", 72.0, 700.0, 250.0, 0),
+            line("2. Children looked after and", 72.0, 676.0, 260.0, 1),
+            line("achieving permanence", 90.0, 664.0, 200.0, 1),
+            line("2.1 Adoption performance", 120.0, 640.0, 260.0, 2),
+            line("3. Leadership and governance", 72.0, 616.0, 270.0, 3),
+            line("Good", 390.0, 700.0, 420.0, 4),
+            line("Requires improvement", 390.0, 670.0, 500.0, 5),
+            line("Good", 390.0, 640.0, 420.0, 6),
+            line("Outstanding", 390.0, 616.0, 450.0, 7),
+        ]);
+        let out = rebuild(&page(), lines);
+        let texts: Vec<&str> = out.iter().map(|p| p.line.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "1. Children who need help\tGood",
+                "2. Children looked after and\tachieving permanence\tRequires improvement",
+                "2.1 Adoption performance\tGood",
+                "3. Leadership and governance\tOutstanding"
+            ]
+        );
+    }
+
+    #[test]
     fn table_inside_one_column_keeps_the_other_column_apart() {
         let lines = placed(vec![
             line("Investigating crime", 72.0, 680.0, 170.0, 1),
