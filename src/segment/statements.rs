@@ -73,8 +73,9 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
 
     // A table row's deadline cell, applied to the statement the row gives.
     let mut row_deadline: Option<(usize, String)> = None;
-    // The heading just before, with its page, while no text has followed it.
-    let mut last_heading: Option<(String, u32)> = None;
+    // The heading just before, with its page and start offset, while no text
+    // has followed it.
+    let mut last_heading: Option<(String, u32, usize)> = None;
     for para in &layout.paras {
         if para.heading.is_none() {
             last_heading = None;
@@ -128,7 +129,10 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
             let graded_area = if kind.is_none() && judged.is_none() {
                 graded_area_heading(
                     &para.text,
-                    last_heading.as_ref().filter(|(_, page)| *page == para.page),
+                    last_heading
+                        .as_ref()
+                        .filter(|(_, page, _)| *page == para.page)
+                        .map(|(text, _, _)| text.as_str()),
                     rules,
                 )
             } else {
@@ -159,8 +163,12 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
             }
             if let Some((grade, grade_rule, area)) = graded_area {
                 let mut p = para.clone();
-                if !para.text.contains(':') {
+                if !para.text.contains(':')
+                    && let Some((_, _, start)) = &last_heading
+                {
+                    // The statement spans the area heading and the grade.
                     p.text = format!("{area} {}", para.text);
+                    p.char_start = *start;
                 }
                 if let Some(s) = push(
                     &mut out,
@@ -177,7 +185,7 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     s.area = Some(area);
                 }
             }
-            last_heading = Some((para.text.clone(), para.page));
+            last_heading = Some((para.text.clone(), para.page, para.char_start));
             if kind
                 .as_ref()
                 .is_some_and(|(k, _)| *k == Kind::CauseOfConcern)
@@ -590,12 +598,12 @@ fn heading_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, Stri
 /// the grade, its rule and the area.
 fn graded_area_heading(
     text: &str,
-    previous: Option<&(String, u32)>,
+    previous: Option<&str>,
     rules: &RuleSet,
 ) -> Option<(Grade, String, String)> {
     let (area, tail) = match text.rsplit_once(':') {
         Some((area, tail)) => (area.trim().to_string(), tail),
-        None => (previous?.0.clone(), text),
+        None => (previous?.trim().to_string(), text),
     };
     let (grade, rule) = rules.whole_grade(tail)?;
     let ok = words(&area) <= 25 && area.chars().filter(|c| c.is_alphabetic()).count() >= 4;
@@ -745,9 +753,8 @@ mod tests {
     #[test]
     fn graded_area_headings() {
         let rules = RuleSet::builtin().unwrap();
-        let prev = ("Leadership, management and governance".to_string(), 3);
-        let (g, _, area) =
-            graded_area_heading("Requires improvement", Some(&prev), &rules).unwrap();
+        let prev = "Leadership, management and governance";
+        let (g, _, area) = graded_area_heading("Requires improvement", Some(prev), &rules).unwrap();
         assert_eq!(
             (g, area.as_str()),
             (
