@@ -57,6 +57,15 @@ pub struct TruthReport {
     /// Publisher id.
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Canonical inspected body, or null for reports on several bodies.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Body type id of `body`.
+    #[serde(default)]
+    pub body_type: Option<String>,
+    /// Every inspected body (compared as a set when given).
+    #[serde(default)]
+    pub bodies: Option<Vec<String>>,
     /// Pages.
     #[serde(default)]
     pub pages: u32,
@@ -140,6 +149,30 @@ pub fn overlap(a: &[String], b: &[String]) -> f64 {
     common as f64 / a.len().max(b.len()) as f64
 }
 
+/// Repeat-link counts for one group of pairs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkCounts {
+    /// Labeled repeats found linked.
+    pub found: usize,
+    /// Labeled repeats.
+    pub total: usize,
+    /// Links between labeled statements that are not labeled repeats.
+    pub wrong: usize,
+    /// Links between labeled statements.
+    pub judged: usize,
+}
+
+impl LinkCounts {
+    /// Recall.
+    pub fn recall(&self) -> f64 {
+        ratio(self.found, self.total)
+    }
+    /// Precision.
+    pub fn precision(&self) -> f64 {
+        ratio(self.judged - self.wrong, self.judged)
+    }
+}
+
 /// The figures.
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
@@ -183,6 +216,10 @@ pub struct Evaluation {
     pub links_judged: usize,
     /// Decoys linked as same-force repeats.
     pub decoys_linked: Vec<String>,
+    /// Link figures by the publisher of the later report (follow-ups:
+    /// found, total; same-body links between labeled statements: wrong,
+    /// judged).
+    pub by_publisher: BTreeMap<String, LinkCounts>,
     /// Label id → predicted statement id.
     pub matched: BTreeMap<String, String>,
 }
@@ -279,6 +316,19 @@ impl Evaluation {
         for d in &self.decoys_linked {
             let _ = writeln!(s, "  decoy linked: {d}");
         }
+        let _ = writeln!(s, "repeats by publisher of the later report:");
+        for (p, c) in &self.by_publisher {
+            let _ = writeln!(
+                s,
+                "  {p:<20} recall {:.3} ({}/{}), precision {:.3} ({} wrong of {})",
+                c.recall(),
+                c.found,
+                c.total,
+                c.precision(),
+                c.wrong,
+                c.judged
+            );
+        }
         s
     }
 }
@@ -316,6 +366,25 @@ pub fn evaluate(
             .starts_with(&t.published)
         {
             wrong.push(format!("published {:?} != {}", r.published, t.published));
+        }
+        if let Some(p) = &t.publisher
+            && r.publisher.as_str() != p
+        {
+            wrong.push(format!("publisher {} != {p}", r.publisher.as_str()));
+        }
+        if t.bodies.is_some() {
+            if r.body != t.body {
+                wrong.push(format!("body {:?} != {:?}", r.body, t.body));
+            }
+            let ours = r.body_type.map(|b| b.as_str());
+            if ours != t.body_type.as_deref() {
+                wrong.push(format!("body_type {ours:?} != {:?}", t.body_type));
+            }
+            let a: BTreeSet<&str> = r.bodies.iter().map(String::as_str).collect();
+            let b: BTreeSet<&str> = t.bodies.iter().flatten().map(String::as_str).collect();
+            if a != b {
+                wrong.push(format!("bodies {a:?} != {b:?}"));
+            }
         }
         if r.report_type.as_str() != t.report_type {
             wrong.push(format!(
@@ -417,12 +486,42 @@ pub fn evaluate(
             .any(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a))
             || chain_of.get(a).is_some_and(|c| chain_of.get(b) == Some(c))
     };
+    // Publisher of each labeled statement's report (truth), and of each
+    // predicted statement's report (ours).
+    let label_publisher: BTreeMap<&str, &str> = {
+        let by_report: BTreeMap<&str, &str> = truth
+            .reports
+            .iter()
+            .map(|t| (t.file.as_str(), t.publisher.as_deref().unwrap_or("other")))
+            .collect();
+        truth
+            .statements
+            .iter()
+            .map(|l| {
+                let p = by_report.get(l.report.as_str()).copied().unwrap_or("other");
+                (l.id.as_str(), p)
+            })
+            .collect()
+    };
+    let report_publisher: BTreeMap<&str, &str> = reports
+        .iter()
+        .map(|r| (r.id.as_str(), r.publisher.as_str()))
+        .collect();
+    let statement_publisher: BTreeMap<&str, &str> = statements
+        .iter()
+        .map(|s| {
+            let p = report_publisher
+                .get(s.report_id.as_str())
+                .copied()
+                .unwrap_or("other");
+            (s.id.as_str(), p)
+        })
+        .collect();
     for r in &truth.repeats {
+        ev.repeats_total += 1;
         let (Some(a), Some(b)) = (ev.matched.get(&r.earlier), ev.matched.get(&r.later)) else {
-            ev.repeats_total += 1;
             continue;
         };
-        ev.repeats_total += 1;
         if linked(a, b) {
             ev.repeats_found += 1;
         }
@@ -467,6 +566,9 @@ pub fn evaluate(
                 continue;
             }
             ev.followups_total += 1;
+            let publisher = label_publisher.get(m).copied().unwrap_or("other");
+            let counts = ev.by_publisher.entry(publisher.to_string()).or_default();
+            counts.total += 1;
             let found = ev.matched.get(m).is_some_and(|sm| {
                 earlier.iter().any(|o| {
                     ev.matched.get(*o).is_some_and(|so| {
@@ -479,6 +581,7 @@ pub fn evaluate(
             });
             if found {
                 ev.followups_found += 1;
+                counts.found += 1;
             } else {
                 ev.followups_missed.push(format!("{m} ({g})"));
             }
@@ -505,8 +608,15 @@ pub fn evaluate(
             continue;
         };
         ev.links_judged += 1;
+        let publisher = statement_publisher
+            .get(l.from.as_str())
+            .copied()
+            .unwrap_or("other");
+        let counts = ev.by_publisher.entry(publisher.to_string()).or_default();
+        counts.judged += 1;
         if !group.contains_key(*a) || group.get(*a) != group.get(*b) {
             ev.links_wrong += 1;
+            counts.wrong += 1;
             ev.wrong_links.push(format!("{a} → {b}"));
         }
     }

@@ -11,8 +11,8 @@
 //! | `text` | text, `en_stem`, positions, stored | the statement; default search field |
 //! | `title` | text, `en_stem`, positions, stored | report title; default search field (lower boost) |
 //! | `statement_id`, `report_id` | raw string, stored | exact look-up (`statement_id:s-…`) |
-//! | `kind`, `theme`, `force`, `type`, `publisher` | `keyword` (whole value, lower-cased), stored | filters and `field:value` queries (`theme:risk_assessment`, `force:"greater manchester police"`) |
-//! | `facets` | facet | `/kind/…`, `/theme/…`, `/force/…`, `/type/…`, `/publisher/…`, `/year/…`, counted by search |
+//! | `kind`, `theme`, `force`, `body`, `type`, `publisher` | `keyword` (whole value, lower-cased), stored | filters and `field:value` queries (`theme:risk_assessment`, `force:"greater manchester police"`, `body:"lancashire county council"`) |
+//! | `facets` | facet | `/kind/…`, `/theme/…`, `/force/…`, `/body/…`, `/type/…`, `/publisher/…`, `/year/…`, counted by search |
 //! | `published` | date, indexed, fast | date range filter and newest-first listing |
 //! | `published_text` | stored | the date as the report states it (`YYYY-MM` or `YYYY-MM-DD`) |
 //! | `year` | u64, indexed, fast, stored | `year:2019` |
@@ -83,6 +83,7 @@ pub(crate) struct Fields {
     pub kind: Field,
     pub theme: Field,
     pub force: Field,
+    pub body: Field,
     pub report_type: Field,
     pub publisher: Field,
     pub facets: Field,
@@ -106,6 +107,7 @@ pub(crate) mod names {
     pub const KIND: &str = "kind";
     pub const THEME: &str = "theme";
     pub const FORCE: &str = "force";
+    pub const BODY: &str = "body";
     pub const TYPE: &str = "type";
     pub const PUBLISHER: &str = "publisher";
     pub const FACETS: &str = "facets";
@@ -125,6 +127,7 @@ pub(crate) mod roots {
     pub const KIND: &str = "kind";
     pub const THEME: &str = "theme";
     pub const FORCE: &str = "force";
+    pub const BODY: &str = "body";
     pub const TYPE: &str = "type";
     pub const PUBLISHER: &str = "publisher";
     pub const YEAR: &str = "year";
@@ -155,6 +158,7 @@ pub fn schema() -> Schema {
     b.add_text_field(names::KIND, keyword.clone());
     b.add_text_field(names::THEME, keyword.clone());
     b.add_text_field(names::FORCE, keyword.clone());
+    b.add_text_field(names::BODY, keyword.clone());
     b.add_text_field(names::TYPE, keyword.clone());
     b.add_text_field(names::PUBLISHER, keyword);
     b.add_facet_field(names::FACETS, FacetOptions::default());
@@ -190,6 +194,7 @@ impl Fields {
             kind: f(names::KIND)?,
             theme: f(names::THEME)?,
             force: f(names::FORCE)?,
+            body: f(names::BODY)?,
             report_type: f(names::TYPE)?,
             publisher: f(names::PUBLISHER)?,
             facets: f(names::FACETS)?,
@@ -337,6 +342,22 @@ pub(crate) fn report_forces(report: &Report) -> Vec<&str> {
     out
 }
 
+/// Inspected bodies a statement is filed under: the report's `bodies`, else
+/// its `body`, else the forces it is filed under.
+pub(crate) fn report_bodies(report: &Report) -> Vec<&str> {
+    let mut out: Vec<&str> = report.bodies.iter().map(String::as_str).collect();
+    if out.is_empty() {
+        out = match report.body.as_deref() {
+            Some(b) => vec![b],
+            None => report_forces(report),
+        };
+    }
+    out.retain(|b| !b.trim().is_empty());
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Writes a fresh index of statements.
 pub struct IndexBuilder {
     writer: IndexWriter<TantivyDocument>,
@@ -406,6 +427,10 @@ impl IndexBuilder {
         for force in report_forces(report) {
             doc.add_text(f.force, force);
             doc.add_facet(f.facets, Facet::from_path([roots::FORCE, force]));
+        }
+        for body in report_bodies(report) {
+            doc.add_text(f.body, body);
+            doc.add_facet(f.facets, Facet::from_path([roots::BODY, body]));
         }
         if let Some(name) = report
             .force

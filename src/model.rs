@@ -296,6 +296,35 @@ pub enum BodyType {
     Other,
 }
 
+impl BodyType {
+    /// Every body type, in display order.
+    pub const ALL: [BodyType; 6] = [
+        BodyType::PoliceForce,
+        BodyType::FireAndRescueService,
+        BodyType::LocalAuthority,
+        BodyType::Prison,
+        BodyType::NationalBody,
+        BodyType::Other,
+    ];
+
+    /// The snake_case id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyType::PoliceForce => "police_force",
+            BodyType::FireAndRescueService => "fire_and_rescue_service",
+            BodyType::LocalAuthority => "local_authority",
+            BodyType::Prison => "prison",
+            BodyType::NationalBody => "national_body",
+            BodyType::Other => "other",
+        }
+    }
+
+    /// Parse the snake_case id.
+    pub fn parse(s: &str) -> Option<BodyType> {
+        BodyType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 /// A metadata value with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sourced<T> {
@@ -781,6 +810,11 @@ mod tests {
         }
         for t in ReportType::ALL {
             assert_eq!(ReportType::parse(t.as_str()), Some(t));
+        }
+        for b in BodyType::ALL {
+            assert_eq!(BodyType::parse(b.as_str()), Some(b));
+            let json = serde_json::to_string(&b).unwrap();
+            assert_eq!(json, format!("\"{}\"", b.as_str()));
         }
         let json = serde_json::to_string(&Kind::CauseOfConcern).unwrap();
         assert_eq!(json, "\"cause_of_concern\"");

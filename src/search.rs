@@ -158,6 +158,9 @@ pub struct SearchRequest {
     pub themes: Vec<String>,
     /// Force names (any of; case-insensitive, whole name).
     pub forces: Vec<String>,
+    /// Inspected body names (any of; case-insensitive, whole name): forces,
+    /// local authorities, fire and rescue services, ...
+    pub bodies: Vec<String>,
     /// Report types (any of).
     pub report_types: Vec<ReportType>,
     /// Publishers (any of).
@@ -179,6 +182,7 @@ impl Default for SearchRequest {
             kinds: Vec::new(),
             themes: Vec::new(),
             forces: Vec::new(),
+            bodies: Vec::new(),
             report_types: Vec::new(),
             publishers: Vec::new(),
             from: None,
@@ -212,6 +216,9 @@ pub struct Hit {
     pub force: Option<String>,
     /// Every force the statement is filed under.
     pub forces: Vec<String>,
+    /// Every inspected body the statement is filed under.
+    #[serde(default)]
+    pub bodies: Vec<String>,
     /// Publication date as the report gives it.
     pub published: Option<String>,
     /// First page.
@@ -250,6 +257,9 @@ pub struct Facets {
     pub kinds: Vec<(String, u64)>,
     /// Force names.
     pub forces: Vec<(String, u64)>,
+    /// Inspected body names.
+    #[serde(default)]
+    pub bodies: Vec<(String, u64)>,
     /// Publication years.
     pub years: Vec<(String, u64)>,
     /// Report type ids.
@@ -280,6 +290,9 @@ pub struct IndexValues {
     pub themes: Vec<String>,
     /// Force names present (as written in the reports).
     pub forces: Vec<String>,
+    /// Inspected body names present.
+    #[serde(default)]
+    pub bodies: Vec<String>,
     /// Report types present.
     pub report_types: Vec<ReportType>,
     /// Publishers present.
@@ -484,6 +497,7 @@ impl Searcher {
         let mut kinds = Vec::new();
         let mut themes = Vec::new();
         let mut forces = Vec::new();
+        let mut bodies = Vec::new();
         let mut report_types = Vec::new();
         let mut publishers = Vec::new();
         let mut years = Vec::new();
@@ -506,6 +520,7 @@ impl Searcher {
                     roots::KIND => kinds.extend(Kind::parse(value)),
                     roots::THEME => themes.push(value.to_string()),
                     roots::FORCE => forces.push(value.to_string()),
+                    roots::BODY => bodies.push(value.to_string()),
                     roots::TYPE => report_types.extend(ReportType::parse(value)),
                     roots::PUBLISHER => publishers.extend(parse_publisher(value)),
                     roots::YEAR => years.extend(value.parse::<u64>().ok()),
@@ -523,6 +538,7 @@ impl Searcher {
             kinds: tidy(kinds),
             themes: tidy(themes),
             forces: tidy(forces),
+            bodies: tidy(bodies),
             report_types: tidy(report_types),
             publishers: tidy(publishers),
             years: tidy(years),
@@ -547,6 +563,7 @@ impl Searcher {
         );
         any_of(f.theme, req.themes.clone());
         any_of(f.force, req.forces.clone());
+        any_of(f.body, req.bodies.clone());
         any_of(
             f.report_type,
             req.report_types
@@ -610,6 +627,7 @@ impl Searcher {
             title: text_of(f.title).unwrap_or_default(),
             force: text_of(f.force_name),
             forces: all_of(f.force),
+            bodies: all_of(f.body),
             published: text_of(f.published_text),
             page: u64_of(f.page) as u32,
             page_end: u64_of(f.page_end) as u32,
@@ -634,6 +652,7 @@ fn facet_collector() -> FacetCollector {
         roots::KIND,
         roots::THEME,
         roots::FORCE,
+        roots::BODY,
         roots::YEAR,
         roots::TYPE,
         roots::PUBLISHER,
@@ -662,6 +681,7 @@ fn facets_from(counts: &FacetCounts) -> Facets {
         themes: list(roots::THEME),
         kinds: list(roots::KIND),
         forces: list(roots::FORCE),
+        bodies: list(roots::BODY),
         years: list(roots::YEAR),
         report_types: list(roots::TYPE),
         publishers: list(roots::PUBLISHER),
@@ -799,6 +819,99 @@ mod tests {
             section: Some("Findings > Protecting vulnerable people".into()),
             ..Statement::new(format!("s-{n:016x}"), report.id.clone(), kind, text)
         }
+    }
+
+    #[test]
+    fn body_and_publisher_filter_across_inspectorates() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let police = report(
+            "r-000000000001",
+            "Lancashire Constabulary",
+            "2020-02",
+            ReportType::ChildProtection,
+            "Lancashire Constabulary – National child protection inspection",
+        );
+        let mut council = report(
+            "r-000000000002",
+            "Lancashire County Council",
+            "2022-03",
+            ReportType::Other,
+            "Lancashire County Council: Inspection of local authority children's services",
+        );
+        council.force = None;
+        council.forces.clear();
+        council.body_type = Some(crate::model::BodyType::LocalAuthority);
+        council.publisher = Publisher::Ofsted;
+        let mut joint = report(
+            "r-000000000003",
+            "Lancashire Constabulary",
+            "2024-02",
+            ReportType::Joint,
+            "Joint targeted area inspection in Lancashire",
+        );
+        joint.force = None;
+        joint.body = None;
+        joint.bodies = vec![
+            "Lancashire County Council".into(),
+            "Lancashire Constabulary".into(),
+        ];
+        joint.publisher = Publisher::Joint;
+        let text = "Return home interviews are late.";
+        let mut b = IndexBuilder::create(&dir, 20_000_000).unwrap();
+        for (n, r) in [(1, &police), (2, &council), (3, &joint)] {
+            b.add(
+                r,
+                &statement(n, r, Kind::Finding, &["missing_children"], text),
+            )
+            .unwrap();
+        }
+        b.finish().unwrap();
+        let s = Searcher::open(&dir).unwrap();
+        let pages = |req: SearchRequest| -> Vec<u32> {
+            let mut v: Vec<u32> = s
+                .search(&req)
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| h.page)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let base = || SearchRequest::new("return");
+        let by_body = |b: &str| SearchRequest {
+            bodies: vec![b.into()],
+            ..base()
+        };
+        assert_eq!(pages(by_body("lancashire county council")), vec![2, 3]);
+        assert_eq!(pages(by_body("Lancashire Constabulary")), vec![1, 3]);
+        assert_eq!(pages(by_body("Kent Police")), Vec::<u32>::new());
+        let ofsted = SearchRequest {
+            publishers: vec![Publisher::Ofsted, Publisher::Joint],
+            ..by_body("Lancashire County Council")
+        };
+        assert_eq!(pages(ofsted), vec![2, 3]);
+        let r = s.search(&base()).unwrap();
+        assert_eq!(
+            r.facets.bodies,
+            vec![
+                ("Lancashire Constabulary".to_string(), 2),
+                ("Lancashire County Council".to_string(), 2)
+            ]
+        );
+        let hit = r.hits.iter().find(|h| h.page == 3).unwrap();
+        assert_eq!(hit.bodies.len(), 2);
+        assert_eq!(
+            s.values().unwrap().bodies,
+            vec![
+                "Lancashire Constabulary".to_string(),
+                "Lancashire County Council".to_string()
+            ]
+        );
+        // Field queries work on the body keyword too.
+        let q = SearchRequest::new("body:\"lancashire county council\"");
+        assert_eq!(pages(q), vec![2, 3]);
     }
 
     /// Eight statements over three reports.

@@ -12,6 +12,7 @@ mod integration {
     pub mod determinism;
     pub mod incremental;
     pub mod mutation;
+    pub mod ofsted_real;
     pub mod real_pdfs;
     pub mod schema;
     pub mod search_corpus;

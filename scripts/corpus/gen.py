@@ -701,8 +701,14 @@ def main():
                     print(f"  warning: contents page numbers moved for {doc['id']}")
         n = npages(pdf)
         _, full, starts = locator(pdf)
+        forces = doc.get("forces", [doc["force"]] if doc.get("force") else [])
+        # "body" is the YAML's content; the inspected body is "inspected".
+        body = doc.get("inspected", doc.get("force") or doc.get("local_authority"))
+        body_type = doc.get("inspected_type", "police_force" if doc.get("force") else
+                            "local_authority" if doc.get("local_authority") else None)
         rep = {"file": doc["id"] + ".pdf", "title": doc["title"], "force": doc.get("force"),
-               "forces": doc.get("forces", [doc["force"]] if doc.get("force") else []),
+               "forces": forces, "body": body, "body_type": body_type,
+               "bodies": doc.get("inspected_bodies", [body] if body else forces),
                "publisher": doc["publisher"], "published": str(doc["published"]), "report_type": doc["report_type"],
                "pages": n, "producer": doc["producer"]}
         truth["reports"].append(rep)

@@ -1,7 +1,7 @@
 //! `findings search`: words, phrases and filters over the index of a run.
 
 use super::{Outcome, UsageError, default_out, invalid_value};
-use crate::model::{Kind, ReportType};
+use crate::model::{Kind, Publisher, ReportType};
 use crate::patterns::{Bodies, RuleSet};
 use crate::search::{self, DateBound, SearchRequest, SearchResults};
 use clap::Args;
@@ -23,6 +23,15 @@ pub struct SearchArgs {
     /// Only reports on this force (canonical name or alias such as GMP; repeatable).
     #[arg(long)]
     force: Vec<String>,
+    /// Only reports on this inspected body: a force, a local authority ("Kingston
+    /// upon Hull", "Lancashire County Council"), a fire and rescue service
+    /// (canonical name or alias; repeatable).
+    #[arg(long)]
+    body: Vec<String>,
+    /// Only reports by this publisher: hmicfrs, hmic, ofsted, joint, hmi_prisons,
+    /// cqc, independent_review, other (repeatable).
+    #[arg(long)]
+    publisher: Vec<String>,
     /// Only reports of this type (repeatable).
     #[arg(long = "type")]
     report_type: Vec<String>,
@@ -79,6 +88,28 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
+    let mut body_names = Vec::new();
+    for b in &args.body {
+        match bodies.resolve(b) {
+            Some(body) => body_names.push(body.canonical.to_string()),
+            None => {
+                let hint = bodies
+                    .suggest(b)
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                return Err(UsageError(format!(
+                    "unknown body '{b}'{hint}; use a canonical name such as 'Lancashire County Council' or 'Greater Manchester Police', or an alias such as 'GMP'"
+                ))
+                .into());
+            }
+        }
+    }
+    let mut publishers = Vec::new();
+    for p in &args.publisher {
+        publishers.push(search::parse_publisher(p).ok_or_else(|| {
+            invalid_value("publisher", p, Publisher::ALL.iter().map(|p| p.as_str()))
+        })?);
+    }
     let mut report_types = Vec::new();
     for t in &args.report_type {
         report_types.push(ReportType::parse(t).ok_or_else(|| {
@@ -95,8 +126,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
         kinds,
         themes: args.theme.clone(),
         forces,
+        bodies: body_names,
         report_types,
-        publishers: vec![],
+        publishers,
         from: bound(&args.from)?,
         to: bound(&args.to)?,
         limit: args.limit,
@@ -159,6 +191,8 @@ fn print_results(
         writeln!(out, "{}", facet_line("by kind", &r.facets.kinds))?;
         writeln!(out, "{}", facet_line("by theme", &r.facets.themes))?;
         writeln!(out, "{}", facet_line("by force", &r.facets.forces))?;
+        writeln!(out, "{}", facet_line("by body", &r.facets.bodies))?;
+        writeln!(out, "{}", facet_line("by publisher", &r.facets.publishers))?;
         writeln!(out, "{}", facet_line("by year", &r.facets.years))?;
     }
     Ok(())

@@ -51,17 +51,38 @@ pub(crate) fn explicit_link(
             .filter(|&r| reports[r].date.map(|d| d.0) == Some(y))
             .collect()
     };
-    let targets: Vec<usize> = match br.year {
+    // Candidate reports in groups, tried in order until one gives a target.
+    let groups: Vec<Vec<usize>> = match br.year {
         // "Our 2017 inspection" is often published the year after: fall back
         // to reports published in year + 1 when none was published in year.
         Some(y) => {
             let t = in_year(y);
-            if t.is_empty() { in_year(y + 1) } else { t }
+            vec![if t.is_empty() { in_year(y + 1) } else { t }]
         }
-        None => earlier.last().copied().into_iter().collect(),
+        // "The last inspection" is the latest earlier report of the body;
+        // when nothing in it matches, an older one (a body inspected by
+        // several inspectorates: the last custody inspection is not the
+        // last child protection one), newest first.
+        None => earlier.iter().rev().map(|&r| vec![r]).collect(),
     };
+    groups
+        .into_iter()
+        .find_map(|targets| best_in(i, &targets, items, reports, cfg))
+}
+
+/// The best target of statement `i`'s back-reference among the statements of
+/// `targets`.
+fn best_in(
+    i: usize,
+    targets: &[usize],
+    items: &[Item<'_>],
+    reports: &[ReportInfo],
+    cfg: &LinkConfig,
+) -> Option<Cand> {
+    let it = &items[i];
+    let br = it.st.back_reference.as_ref()?;
     let mut best: Option<(f32, f32, usize)> = None; // rank, score, statement
-    for r in targets {
+    for &r in targets {
         let (s, e) = reports[r].block;
         for (j, jt) in items.iter().enumerate().take(e).skip(s) {
             if matches!(jt.st.kind, Kind::GradedJudgement | Kind::InnovativePractice) {

@@ -520,6 +520,21 @@ impl RuleSet {
         .map(|(g, m)| (g, m.rule.to_string()))
     }
 
+    /// The grade when `text` is nothing but a grade ("Good", "Requires
+    /// improvement to be good", "outstanding."), as in a judgement table's
+    /// grade cell: the winning grade rule's match covers every letter.
+    pub fn whole_grade(&self, text: &str) -> Option<(Grade, String)> {
+        let (g, m) = self.best(Scope::Text, text, |t| match t {
+            Target::Grade(g) => Some(*g),
+            _ => None,
+        })?;
+        let outside = text[..m.span[0]]
+            .chars()
+            .chain(text[m.span[1]..].chars())
+            .any(char::is_alphanumeric);
+        (!outside).then(|| (g, m.rule.to_string()))
+    }
+
     /// An explicit reference back to an earlier report or inspection, with the
     /// year (when stated) and the status (when stated). A strong status alone
     /// ("this recommendation has not been met") also counts as a

@@ -73,7 +73,13 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
 
     // A table row's deadline cell, applied to the statement the row gives.
     let mut row_deadline: Option<(usize, String)> = None;
+    // The heading just before, with its page and start offset, while no text
+    // has followed it.
+    let mut last_heading: Option<(String, u32, usize)> = None;
     for para in &layout.paras {
+        if para.heading.is_none() {
+            last_heading = None;
+        }
         if let Some((index, d)) = row_deadline.take()
             && let Some(s) = out.get_mut(index)
         {
@@ -112,6 +118,74 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 stack.pop();
             }
             let kind = rules.kind_for_heading(&para.text);
+            // A judgement set as a heading ("The Local Safeguarding Children
+            // Board is good") is a statement too. So is a heading that states
+            // a grade for an area: "The experiences and progress of care
+            // leavers: good", or a heading that is only a grade right under
+            // the area's own heading ("Leadership, management and
+            // governance" / "Requires improvement"). Either opens a judged
+            // area and ends any recommendations or improvement list above.
+            let judged = heading_judgement(&para.text, rules);
+            let graded_area = if kind.is_none() && judged.is_none() {
+                graded_area_heading(
+                    &para.text,
+                    last_heading
+                        .as_ref()
+                        .filter(|(_, page, _)| *page == para.page)
+                        .map(|(text, _, _)| text.as_str()),
+                    rules,
+                )
+            } else {
+                None
+            };
+            if kind.is_none() && (judged.is_some() || graded_area.is_some()) {
+                stack.retain(|h| h.kind.is_none());
+            }
+            if kind.is_none()
+                && let Some((grade, grade_rule, kind_rule)) = judged
+                && let Some(s) = push(
+                    &mut out,
+                    para,
+                    Kind::GradedJudgement,
+                    &kind_rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                )
+            {
+                s.grade = Some(grade);
+                s.area = judgement_area(&para.text, grade);
+                s.rules.push(grade_rule);
+                s.rules.sort();
+                s.rules.dedup();
+            }
+            if let Some((grade, grade_rule, area)) = graded_area {
+                let mut p = para.clone();
+                if !para.text.contains(':')
+                    && let Some((_, _, start)) = &last_heading
+                {
+                    // The statement spans the area heading and the grade.
+                    p.text = format!("{area} {}", para.text);
+                    p.char_start = *start;
+                }
+                if let Some(s) = push(
+                    &mut out,
+                    &p,
+                    Kind::GradedJudgement,
+                    &grade_rule,
+                    None,
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                ) {
+                    s.grade = Some(grade);
+                    s.area = Some(area);
+                }
+            }
+            last_heading = Some((para.text.clone(), para.page, para.char_start));
             if kind
                 .as_ref()
                 .is_some_and(|(k, _)| *k == Kind::CauseOfConcern)
@@ -163,6 +237,32 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 deadline: deadline(&para.text),
                 addressee: addressee(&para.text),
             });
+            // A numbered item of a recommendations or improvement list that
+            // opens sub-items ("7. Improve the quality of services to care
+            // leavers by ensuring that:") is an item itself.
+            let number = para
+                .marker
+                .clone()
+                .filter(|m| m.chars().all(|c| c.is_ascii_digit()));
+            if let (
+                Some(number),
+                Some((kind @ (Kind::Recommendation | Kind::AreaForImprovement), rule)),
+            ) = (number, section_kind.clone())
+                && text_kind.is_none()
+                && words(&para.text) >= 4
+            {
+                push(
+                    &mut out,
+                    para,
+                    kind,
+                    &rule,
+                    Some(number),
+                    None,
+                    &stack,
+                    report,
+                    rules,
+                );
+            }
             continue;
         }
         if !is_item {
@@ -174,6 +274,37 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 || end.ends_with(',')
                 || end.ends_with(" and")
                 || end.ends_with(" or");
+        }
+
+        // A table row whose last cell is only a grade ("Overall effectiveness |
+        // Requires improvement to be good") is a graded judgement wherever
+        // the table is.
+        if para.table_row
+            && let Some((grade, grade_rule, area)) = table_judgement(&para.text, rules)
+        {
+            let rule = section_kind
+                .as_ref()
+                .filter(|(k, _)| *k == Kind::GradedJudgement)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| grade_rule.clone());
+            if let Some(s) = push(
+                &mut out,
+                para,
+                Kind::GradedJudgement,
+                &rule,
+                None,
+                None,
+                &stack,
+                report,
+                rules,
+            ) {
+                s.grade = Some(grade);
+                s.area = Some(area);
+                s.rules.push(grade_rule);
+                s.rules.sort();
+                s.rules.dedup();
+            }
+            continue;
         }
 
         // Graded judgements: short lines with a grade, in a judgements section
@@ -424,6 +555,61 @@ fn addressee(text: &str) -> Option<String> {
     })
 }
 
+/// A judgement table row: the last cell is only a grade, the others (a
+/// leading "2.1" section number aside) name the area.
+fn table_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, String)> {
+    let cells: Vec<&str> = text
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (last, rest) = cells.split_last()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (grade, rule) = rules.whole_grade(last)?;
+    let area = rest.join(" ");
+    let area = LEADING_NUMBER.replace(&area, "").trim().to_string();
+    let ok = words(&area) <= 25
+        && area.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && rules.whole_grade(&area).is_none();
+    ok.then_some((grade, rule, area))
+}
+
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+").expect("leading number"));
+
+/// A heading that is a judgement sentence with a grade: the grade, the grade
+/// rule and the kind rule.
+fn heading_judgement(text: &str, rules: &RuleSet) -> Option<(Grade, String, String)> {
+    if words(text) > 30 {
+        return None;
+    }
+    let (kind, kind_rule, _) = rules.kind_for_text(text)?;
+    if kind != Kind::GradedJudgement {
+        return None;
+    }
+    let (grade, grade_rule) = rules.grade(text)?;
+    Some((grade, grade_rule, kind_rule))
+}
+
+/// "The experiences and progress of care leavers: good", or a heading that
+/// is only a grade right under a heading on the same page naming the area:
+/// the grade, its rule and the area.
+fn graded_area_heading(
+    text: &str,
+    previous: Option<&str>,
+    rules: &RuleSet,
+) -> Option<(Grade, String, String)> {
+    let (area, tail) = match text.rsplit_once(':') {
+        Some((area, tail)) => (area.trim().to_string(), tail),
+        None => (previous?.trim().to_string(), text),
+    };
+    let (grade, rule) = rules.whole_grade(tail)?;
+    let ok = words(&area) <= 25 && area.chars().filter(|c| c.is_alphabetic()).count() >= 4;
+    ok.then_some((grade, rule, area))
+}
+
 /// The area of an "Investigating crime: Requires improvement" line: the text
 /// with the grade words and separators removed.
 fn judgement_area(text: &str, grade: Grade) -> Option<String> {
@@ -542,6 +728,52 @@ mod tests {
             addressee("HMIC recommends that the force should immediately").as_deref(),
             Some("the force")
         );
+    }
+
+    #[test]
+    fn judgement_table_rows_need_a_cell_that_is_only_a_grade() {
+        let rules = RuleSet::builtin().unwrap();
+        let row = table_judgement("2.1 Adoption performance\tGood", &rules).unwrap();
+        assert_eq!(
+            (row.0, row.2.as_str()),
+            (Grade::Good, "Adoption performance")
+        );
+        let row = table_judgement(
+            "Overall effectiveness\tRequires improvement to be good",
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(row.0, Grade::RequiresImprovement);
+        assert!(table_judgement("Judgement\tGrade", &rules).is_none());
+        assert!(table_judgement("Good\tGood", &rules).is_none());
+        assert!(table_judgement("Staff\tGood relationships with schools", &rules).is_none());
+        assert!(table_judgement("Outstanding", &rules).is_none());
+    }
+
+    #[test]
+    fn graded_area_headings() {
+        let rules = RuleSet::builtin().unwrap();
+        let prev = "Leadership, management and governance";
+        let (g, _, area) = graded_area_heading("Requires improvement", Some(prev), &rules).unwrap();
+        assert_eq!(
+            (g, area.as_str()),
+            (
+                Grade::RequiresImprovement,
+                "Leadership, management and governance"
+            )
+        );
+        let (g, _, area) = graded_area_heading(
+            "The experiences and progress of care leavers: good",
+            None,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(
+            (g, area.as_str()),
+            (Grade::Good, "The experiences and progress of care leavers")
+        );
+        assert!(graded_area_heading("Good leadership", None, &rules).is_none());
+        assert!(graded_area_heading("Requires improvement", None, &rules).is_none());
     }
 
     #[test]

@@ -58,10 +58,15 @@ pub struct Layout {
 
 static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?P<bullet>[•●▪■◦‣∙·○\u{F0B7}\u{2022}\u{2013}\u{2014}*-])\s+|(?P<num>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+)",
+        r"^(?:(?P<bullet>[•●▪■◼◾◦‣∙·○\u{F0A7}\u{F0B7}\u{2022}\u{2013}\u{2014}\u{2212}*-])\s+|(?P<num>\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])\s+)",
     )
     .expect("list marker regex")
 });
+
+/// A paragraph that is only a list number ("1.", "12."): word processors put
+/// the number of a hanging-indent list item in a block of its own.
+static MARKER_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(?(\d{1,3})[.)]$").expect("marker-only regex"));
 
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S").expect("numbered heading")
@@ -93,6 +98,80 @@ fn drop_back_matter(paras: Vec<Para>) -> Vec<Para> {
         if skipping.is_none() {
             out.push(p);
         }
+    }
+    out
+}
+
+/// Non-furniture lines from which a first page is read as body as well as cover
+/// (synthetic and HMICFRS covers have under ten).
+const COVER_WITH_BODY_LINES: usize = 15;
+
+/// Characters of the first page's body text before its first non-title line:
+/// the title lines, left out of the paragraphs, still count in the offsets.
+fn first_page_shift(page: &Page, without_title: &Page) -> usize {
+    let full = page.body_text();
+    let rest = without_title.body_text();
+    if rest.is_empty() {
+        return 0;
+    }
+    full.find(&rest)
+        .map(|byte| full[..byte].chars().count())
+        .unwrap_or(0)
+}
+
+/// A paragraph that is only a list number gives that number to the paragraph
+/// after it, when that one is plain text on the same page.
+fn attach_markers(paras: Vec<Para>) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    let mut pending: Option<Para> = None;
+    for mut p in paras {
+        if let Some(m) = pending.take() {
+            let plain = p.heading.is_none() && p.marker.is_none() && !p.table_row;
+            if plain && p.page == m.page {
+                let number = MARKER_ONLY
+                    .captures(m.text.trim())
+                    .map(|c| c[1].to_string());
+                p.marker = number;
+                p.char_start = m.char_start;
+                out.push(p);
+                continue;
+            }
+            out.push(m);
+        }
+        if p.heading.is_none() && !p.table_row && MARKER_ONLY.is_match(p.text.trim()) {
+            pending = Some(p);
+            continue;
+        }
+        out.push(p);
+    }
+    out.extend(pending);
+    out
+}
+
+/// "The experiences and progress of children in care:" in bold followed by
+/// a one-to-four-word heading of the same size ("outstanding") is one heading.
+fn join_label_headings(paras: Vec<Para>) -> Vec<Para> {
+    let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    for p in paras {
+        if let Some(prev) = out.last_mut() {
+            let label = prev.heading.is_none()
+                && prev.marker.is_none()
+                && prev.bold
+                && !prev.table_row
+                && prev.text.trim_end().ends_with(':')
+                && prev.text.split_whitespace().count() <= 20;
+            let short_heading = p.heading.is_some()
+                && p.page == prev.page
+                && p.text.split_whitespace().count() <= 4
+                && (p.font_size - prev.font_size).abs() < 0.6;
+            if label && short_heading {
+                append_text(&mut prev.text, &p.text);
+                prev.heading = p.heading;
+                prev.char_end = p.char_end;
+                continue;
+            }
+        }
+        out.push(p);
     }
     out
 }
@@ -129,12 +208,34 @@ pub fn analyse(doc: &Document) -> Layout {
     let heading_sizes = heading_size_ranks(doc, body_size, &layout.contents_pages);
     let footnote_size = body_size * 0.88;
     let mut paras: Vec<Para> = Vec::new();
+    // A first page that holds more than a cover (Ofsted puts the judgement
+    // table and the summary under the title) is read too, its title lines
+    // left out.
+    if let Some(first) = doc.pages.first()
+        && first.lines.iter().filter(|l| !l.furniture).count() >= COVER_WITH_BODY_LINES
+    {
+        let mut body = first.clone();
+        for line in &mut body.lines {
+            if line.font_size >= body_size * 1.6 {
+                line.furniture = true;
+            }
+        }
+        page_paras(&body, body_size, &heading_sizes, &mut paras);
+        // Offsets index the real page's body text, which keeps the title.
+        let shift = first_page_shift(first, &body);
+        for p in &mut paras {
+            p.char_start += shift;
+            p.char_end += shift;
+        }
+    }
     for page in doc.pages.iter().skip(1) {
         if layout.contents_pages.contains(&page.number) {
             continue;
         }
         page_paras(page, body_size, &heading_sizes, &mut paras);
     }
+    let paras = attach_markers(paras);
+    let mut paras = join_label_headings(paras);
     // Footnotes (small type opening with their number) are not statements.
     paras.retain(|p| p.table_row || !(p.font_size < footnote_size && FOOTNOTE.is_match(&p.text)));
     layout.paras = drop_back_matter(join_continuations(paras, body_size));
@@ -344,6 +445,18 @@ fn ends_sentence(text: &str) -> bool {
     ends_with_terminal(text, &['.', '!', '?', ':', ';'])
 }
 
+/// Opens with a plain count and a lower-case word ("11 of the 20 cases"), not
+/// a section number ("2.1 Adoption performance").
+fn starts_with_count(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let count = words.next().unwrap_or("");
+    !count.is_empty()
+        && count.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && words
+            .next()
+            .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()))
+}
+
 /// Join paragraphs that a column or page break cut in two: the first does not
 /// end a sentence and the next starts in lower case. A footnote or a caption
 /// in a smaller font may sit between the two parts; it is stepped over.
@@ -354,9 +467,11 @@ fn join_continuations(paras: Vec<Para>, body_size: f32) -> Vec<Para> {
         let starts_lower = first.is_some_and(|c| c.is_lowercase() || c == '(');
         // "... has not improved. In" + "11 of the 20 cases ...": a figure
         // continues a paragraph cut after a word, in the same font.
-        let starts_figure = first.is_some_and(|c| c.is_ascii_digit())
+        let starts_figure = !p.table_row
+            && starts_with_count(&p.text)
             && out.last().is_some_and(|q| {
                 q.heading.is_none()
+                    && !q.table_row
                     && q.text.ends_with(|c: char| c.is_alphabetic())
                     && (q.font_size - p.font_size).abs() < 0.6
             });
@@ -458,6 +573,70 @@ mod tests {
         let page_text: Vec<char> = layout.page_texts[1].chars().collect();
         let slice: String = page_text[p.char_start..p.char_end].iter().collect();
         assert!(slice.starts_with("• The force"), "{slice}");
+    }
+
+    #[test]
+    fn list_numbers_in_their_own_block_and_split_label_headings() {
+        let mut lines = vec![line("Cover title", 24.0, true, 0)];
+        lines.extend((1..20).map(|i| line(&format!("Cover line {i}"), 10.0, false, i)));
+        let doc = Document {
+            pages: vec![
+                page(1, lines),
+                page(
+                    2,
+                    vec![
+                        line("Recommendations", 14.0, true, 0),
+                        line("1.", 10.0, false, 1),
+                        line("Ensure that plans are specific.", 10.0, false, 2),
+                        line("184. Report on the work of partners.", 10.0, false, 3),
+                        line("The experiences of care leavers:", 10.0, true, 4),
+                        line("good", 10.0, true, 5),
+                        line(
+                            "Care leavers are supported well by advisers.",
+                            10.0,
+                            false,
+                            6,
+                        ),
+                    ],
+                ),
+            ],
+            ..Document::default()
+        };
+        let layout = analyse(&doc);
+        // A first page with a body is read too, its title left out.
+        assert_eq!(layout.paras[0].text, "Cover line 1");
+        assert_eq!(layout.paras[0].page, 1);
+        let rest: Vec<(&str, Option<&str>, bool)> = layout
+            .paras
+            .iter()
+            .filter(|p| p.page == 2)
+            .map(|p| (p.text.as_str(), p.marker.as_deref(), p.heading.is_some()))
+            .collect();
+        assert_eq!(
+            rest,
+            [
+                ("Recommendations", None, true),
+                ("Ensure that plans are specific.", Some("1"), false),
+                ("Report on the work of partners.", Some("184"), false),
+                ("The experiences of care leavers: good", None, true),
+                ("Care leavers are supported well by advisers.", None, false),
+            ]
+        );
+        // A short cover is not read.
+        let short = Document {
+            pages: vec![
+                page(
+                    1,
+                    vec![
+                        line("Cover title", 24.0, true, 0),
+                        line("Published 2019", 10.0, false, 1),
+                    ],
+                ),
+                page(2, vec![line("Body text that ends here.", 10.0, false, 0)]),
+            ],
+            ..Document::default()
+        };
+        assert!(analyse(&short).paras.iter().all(|p| p.page == 2));
     }
 
     #[test]

@@ -80,7 +80,12 @@ fn side_by_side(a: &TextLine, ca: Option<usize>, b: &TextLine, cb: Option<usize>
     } else {
         a.bbox[0] - b.bbox[2]
     };
-    overlap >= 0.5 * height(a).min(height(b)) && gap >= 0.8 * size
+    // 0.3, not 0.5: a one-line cell set vertically centred beside a two-line
+    // cell (Ofsted's grade beside a wrapped area) overlaps each line by a
+    // third to a half; lines of consecutive rows never overlap.
+    // A gap of 0.7 em: an area cell may run to within 9 pt of the grade
+    // column (Ofsted's "Key judgement | Judgement grade" tables).
+    overlap >= 0.3 * height(a).min(height(b)) && gap >= 0.7 * size
 }
 
 /// Rebuild the table rows of a page. `lines` are the page's non-furniture
@@ -148,7 +153,14 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
                 .filter(|x| prev_starts.iter().any(|p| (*p - **x).abs() < 4.0))
                 .count();
             let gap = bottom(&lines, prev) - top(&lines, &row);
-            shared >= 2 && gap < 8.0 * height(&lines[row[0]].line)
+            // The last columns aligned count for two: a judgement table's
+            // area cells are indented by level ("2.1 Adoption performance")
+            // while the grade column stays put.
+            let last_shared = match (row.last(), prev.last()) {
+                (Some(&a), Some(&b)) => (lines[a].line.bbox[0] - lines[b].line.bbox[0]).abs() < 4.0,
+                _ => false,
+            };
+            (shared >= 2 || shared >= 1 && last_shared) && gap < 8.0 * height(&lines[row[0]].line)
         });
         if joins {
             if let Some(t) = tables.last_mut() {
@@ -180,6 +192,13 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
     let mut used = vec![false; n];
     // (index of the first line it replaces, the row)
     let mut emitted: Vec<(usize, Placed)> = Vec::new();
+    // Every table's own lines first, so a wrapped-cell search below one table
+    // never takes the rows of the next.
+    for row in tables.iter().flatten() {
+        for &i in row {
+            used[i] = true;
+        }
+    }
     for table in &tables {
         let starts = column_starts(&lines, table);
         let left = table
@@ -194,11 +213,6 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
             .map(|&i| lines[i].line.bbox[2])
             .fold(f32::MIN, f32::max)
             + 2.0;
-        for row in table {
-            for &i in row {
-                used[i] = true;
-            }
-        }
         for (k, row) in table.iter().enumerate() {
             let row_top = top(&lines, row);
             let next_top = table.get(k + 1).map(|r| top(&lines, r));
@@ -384,6 +398,34 @@ mod tests {
             ]
         );
         assert!(out[1].row && !out[0].row);
+    }
+
+    #[test]
+    fn indented_rows_and_a_centred_grade_stay_in_one_table() {
+        // Ofsted's first-page judgement table: sub-areas indented, a grade
+        // cell centred beside a two-line area, lines 12 apart and 10 high.
+        let lines = placed(vec![
+            line("1. Children who need help", 72.0, 700.0, 250.0, 0),
+            line("2. Children looked after and", 72.0, 676.0, 260.0, 1),
+            line("achieving permanence", 90.0, 664.0, 200.0, 1),
+            line("2.1 Adoption performance", 120.0, 640.0, 260.0, 2),
+            line("3. Leadership and governance", 72.0, 616.0, 270.0, 3),
+            line("Good", 390.0, 700.0, 420.0, 4),
+            line("Requires improvement", 390.0, 670.0, 500.0, 5),
+            line("Good", 390.0, 640.0, 420.0, 6),
+            line("Outstanding", 390.0, 616.0, 450.0, 7),
+        ]);
+        let out = rebuild(&page(), lines);
+        let texts: Vec<&str> = out.iter().map(|p| p.line.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "1. Children who need help\tGood",
+                "2. Children looked after and\tachieving permanence\tRequires improvement",
+                "2.1 Adoption performance\tGood",
+                "3. Leadership and governance\tOutstanding"
+            ]
+        );
     }
 
     #[test]

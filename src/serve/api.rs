@@ -12,7 +12,7 @@
 //! | `/api/overview` | statements per theme per year; forces with the longest open chains |
 //!
 //! Search parameters: `q` (tantivy syntax, at most [`MAX_QUERY_CHARS`]
-//! characters), `kind`, `theme`, `force`, `type`, `publisher` (each repeatable,
+//! characters), `kind`, `theme`, `force`, `body`, `type`, `publisher` (each repeatable,
 //! values ORed), `year` or `from`/`to` (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`),
 //! `limit` (default [`DEFAULT_LIMIT`], capped at [`MAX_LIMIT`], or at
 //! [`MAX_EXPORT`] with `download`), `offset` (at most [`MAX_OFFSET`]),
@@ -174,7 +174,7 @@ struct SearchParams {
 }
 
 const PARAM_NAMES: &str =
-    "q, kind, theme, force, type, publisher, year, from, to, limit, offset, format, download";
+    "q, kind, theme, force, body, type, publisher, year, from, to, limit, offset, format, download";
 
 impl SearchParams {
     /// Reads `pairs` (in query-string order; repeated names add values).
@@ -230,7 +230,8 @@ impl SearchParams {
                 })?),
                 "theme" if !value.is_empty() => req.themes.push(value.to_string()),
                 "force" if !value.is_empty() => req.forces.push(value.to_string()),
-                "theme" | "force" => {}
+                "body" if !value.is_empty() => req.bodies.push(value.to_string()),
+                "theme" | "force" | "body" => {}
                 "from" => req.from = date(name, value)?,
                 "to" => req.to = date(name, value)?,
                 "year" => year = date(name, value)?,
@@ -342,6 +343,9 @@ fn search_with_own_facets(
     if !req.forces.is_empty() {
         f.forces = without(&|r| r.forces.clear())?.forces;
     }
+    if !req.bodies.is_empty() {
+        f.bodies = without(&|r| r.bodies.clear())?.bodies;
+    }
     if !req.publishers.is_empty() {
         f.publishers = without(&|r| r.publishers.clear())?.publishers;
     }
@@ -429,11 +433,12 @@ fn attach(response: &mut Response, file_name: &'static str) {
 }
 
 /// Columns of the CSV download.
-const CSV_COLUMNS: [&str; 13] = [
+const CSV_COLUMNS: [&str; 14] = [
     "statement_id",
     "kind",
     "themes",
     "force",
+    "bodies",
     "published",
     "title",
     "page",
@@ -454,6 +459,7 @@ fn to_csv(hits: &[Hit]) -> Result<String, csv::Error> {
             h.kind.as_str(),
             &h.themes.join(";"),
             h.force.as_deref().unwrap_or(""),
+            &h.bodies.join(";"),
             h.published.as_deref().unwrap_or(""),
             &h.title,
             &h.page.to_string(),
@@ -706,6 +712,7 @@ mod tests {
             title: "Kent, 2019".into(),
             force: Some("Kent Police".into()),
             forces: vec![],
+            bodies: vec!["Kent Police".into()],
             published: Some("2019-06".into()),
             page: 3,
             page_end: 4,
@@ -725,7 +732,7 @@ mod tests {
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert_eq!(
             lines[1],
-            "s-1,recommendation,custody;supervision,Kent Police,2019-06,\"Kent, 2019\",3,4,,2,r-1,,\"He said \"\"no\"\".\""
+            "s-1,recommendation,custody;supervision,Kent Police,Kent Police,2019-06,\"Kent, 2019\",3,4,,2,r-1,,\"He said \"\"no\"\".\""
         );
     }
 }

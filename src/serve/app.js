@@ -8,10 +8,11 @@ const FACETS = [
   ["theme", "themes", "Theme", false],
   ["kind", "kinds", "Kind", false],
   ["force", "forces", "Force", false],
+  ["body", "bodies", "Inspected body", false],
   ["year", "years", "Year", true],
   ["publisher", "publishers", "Publisher", false],
 ];
-const MULTI = ["theme", "kind", "force", "publisher", "type"];
+const MULTI = ["theme", "kind", "force", "body", "publisher", "type"];
 const SHOWN = 8; // facet values shown before "Show all"
 
 const $ = (id) => document.getElementById(id);
@@ -442,7 +443,7 @@ function init() {
     go({ ...current, q: $("q").value.trim(), offset: 0 });
   });
   $("clear-filters").addEventListener("click", () => {
-    go({ q: current.q, year: "", offset: 0, theme: [], kind: [], force: [], publisher: [], type: [] });
+    go({ q: current.q, year: "", offset: 0, theme: [], kind: [], force: [], body: [], publisher: [], type: [] });
   });
   $("prev").addEventListener("click", () => go({ ...current, offset: Math.max(0, current.offset - PAGE_SIZE) }));
   $("next").addEventListener("click", () => go({ ...current, offset: current.offset + PAGE_SIZE }));

@@ -186,6 +186,56 @@ fn wrong_filter_values_list_valid_ones_with_a_suggestion() {
         "{}",
         stderr(&o)
     );
+    let o = findings(&[
+        "search",
+        "x",
+        "--body",
+        "Lancashire Conty Council",
+        "--index",
+        index,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean 'Lancashire County Council'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = findings(&["search", "x", "--publisher", "ofstd", "--index", index]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ofsted"), "{}", stderr(&o));
+}
+
+#[test]
+fn search_filters_by_body_and_publisher() {
+    let run = corpus_run();
+    let index = run.out.join("index");
+    let index = index.to_str().unwrap();
+    let o = findings(&[
+        "search",
+        "return home interviews",
+        "--body",
+        "Lancashire County Council",
+        "--publisher",
+        "ofsted",
+        "--json",
+        "--index",
+        index,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        assert_eq!(h["publisher"], "ofsted");
+        assert!(
+            h["bodies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b == "Lancashire County Council"),
+            "{h}"
+        );
+    }
 }
 
 #[test]

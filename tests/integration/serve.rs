@@ -286,6 +286,38 @@ fn filters_narrow_and_empty_query_lists_everything() {
         .map(|k| k[1].as_u64().unwrap())
         .sum();
     assert_eq!(kinds_total as usize, run.data.statements.len());
+    // An inspected body (issue 10): only statements of reports on that body.
+    let council = "Lancashire County Council";
+    let council_reports: Vec<&str> = run
+        .data
+        .reports
+        .iter()
+        .filter(|r| r.bodies.iter().any(|b| b == council))
+        .map(|r| r.id.as_str())
+        .collect();
+    let expected = run
+        .data
+        .statements
+        .iter()
+        .filter(|s| council_reports.contains(&s.report_id.as_str()))
+        .count();
+    assert!(expected > 0);
+    let b = get("/api/search?body=Lancashire%20County%20Council&limit=100").json();
+    assert_eq!(b["total"], expected);
+    assert!(
+        b["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| council_reports.contains(&h["report_id"].as_str().unwrap()))
+    );
+    assert!(
+        b["facets"]["bodies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x[0] == council)
+    );
 }
 
 #[test]
@@ -375,7 +407,7 @@ fn downloads_are_csv_or_json_attachments_of_the_results() {
     let mut reader = csv::Reader::from_reader(r.body.as_slice());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "statement_id");
-    assert_eq!(&headers[12], "text");
+    assert_eq!(&headers[13], "text");
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(
         rows.len(),
