@@ -215,6 +215,11 @@ pub struct RuleMatch<'a> {
 /// A batch tags thousands of statements per thread, so the steady state wins.
 const SET_CHUNK: usize = 256;
 
+thread_local! {
+    /// The pattern set [`ScopeSet::matches`] fills, one per thread.
+    static HITS: RefCell<PatternSet> = RefCell::new(PatternSet::new(0));
+}
+
 /// One scope's compiled matcher.
 #[derive(Debug, Clone)]
 struct ScopeSet {
@@ -229,9 +234,20 @@ impl ScopeSet {
     fn matches(&self, text: &str) -> Vec<usize> {
         let mut out = Vec::new();
         for (c, set) in self.sets.iter().enumerate() {
-            let mut hits = PatternSet::new(set.pattern_len());
-            set.which_overlapping_matches(&Input::new(text), &mut hits);
-            out.extend(hits.iter().map(|p| c * SET_CHUNK + p.as_usize()));
+            // One pattern set per thread, reused: a fresh one per text cost
+            // an allocation and a full sweep even when nothing matched.
+            HITS.with(|cell| {
+                let mut hits = cell.borrow_mut();
+                if hits.capacity() < set.pattern_len() {
+                    *hits = PatternSet::new(set.pattern_len());
+                } else {
+                    hits.clear();
+                }
+                set.which_overlapping_matches(&Input::new(text), &mut hits);
+                if !hits.is_empty() {
+                    out.extend(hits.iter().map(|p| c * SET_CHUNK + p.as_usize()));
+                }
+            });
         }
         out
     }
