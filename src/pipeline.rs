@@ -380,7 +380,7 @@ pub fn merge(
 
 /// Bump whenever extraction gives different output for the same PDF, so that
 /// incremental runs do not reuse text extracted the old way.
-const EXTRACT_CACHE_VERSION: u32 = 2;
+const EXTRACT_CACHE_VERSION: u32 = 3;
 
 /// Extracted documents cached by content hash under `out/cache/extract-*/`.
 struct Cache {

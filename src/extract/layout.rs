@@ -263,8 +263,9 @@ fn build_lines(pg: &PageGlyphs, glyphs: Vec<G>) -> Vec<Line> {
     lines
 }
 
-/// Splits lines at column gutters: a gap of ≥ 0.8 s that lines nearby (within
-/// 20 s vertically) also have at an overlapping x position. Narrow LaTeX
+/// Splits lines at column gutters: a gap of ≥ 0.8 s that two other lines
+/// nearby (within 20 s vertically) also have at an overlapping x position,
+/// or one other line when the gap is at least 1 s. Narrow LaTeX
 /// gutters (about 1 em) are below the run-joining threshold, so lines of two
 /// columns first merge and are cut apart here.
 fn split_at_gutters(lines: Vec<Line>) -> Vec<Line> {
@@ -301,7 +302,9 @@ fn split_at_gutters(lines: Vec<Line>) -> Vec<Line> {
                 others.insert(lj);
             }
         }
-        if others.len() >= 2 {
+        // Three lines agreeing make a gutter; two do when the gap is at
+        // least an em wide (a two-row table: cell text, then a date cell).
+        if others.len() >= 2 || !others.is_empty() && b - a >= l.size {
             cuts[li].push(gi);
         }
     }
