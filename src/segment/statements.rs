@@ -155,11 +155,12 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     rules,
                 )
             {
-                s.grade = Some(grade);
-                s.area = judgement_area(&para.text, grade);
-                s.rules.push(grade_rule);
-                s.rules.sort();
-                s.rules.dedup();
+                set_grade(
+                    s,
+                    grade,
+                    judgement_area(&para.text, grade),
+                    Some(grade_rule),
+                );
             }
             if let Some((grade, grade_rule, area)) = graded_area {
                 let mut p = para.clone();
@@ -181,8 +182,7 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     report,
                     rules,
                 ) {
-                    s.grade = Some(grade);
-                    s.area = Some(area);
+                    set_grade(s, grade, Some(area), None);
                 }
             }
             last_heading = Some((para.text.clone(), para.page, para.char_start));
@@ -298,11 +298,7 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                 report,
                 rules,
             ) {
-                s.grade = Some(grade);
-                s.area = Some(area);
-                s.rules.push(grade_rule);
-                s.rules.sort();
-                s.rules.dedup();
+                set_grade(s, grade, Some(area), Some(grade_rule));
             }
             continue;
         }
@@ -332,11 +328,12 @@ pub fn statements(layout: &Layout, report: &Report, rules: &RuleSet) -> Vec<Stat
                     report,
                     rules,
                 ) {
-                    s.grade = Some(grade);
-                    s.area = judgement_area(&para.text, grade);
-                    s.rules.push(grade_rule);
-                    s.rules.sort();
-                    s.rules.dedup();
+                    set_grade(
+                        s,
+                        grade,
+                        judgement_area(&para.text, grade),
+                        Some(grade_rule),
+                    );
                 }
                 continue;
             }
@@ -630,6 +627,18 @@ fn judgement_area(text: &str, grade: Grade) -> Option<String> {
         .trim_end_matches(" was")
         .trim();
     (!area.is_empty()).then(|| area.to_string())
+}
+
+/// Give a graded judgement its grade and area, and record the rule that read
+/// the grade when it is not the statement's kind rule.
+fn set_grade(s: &mut Statement, grade: Grade, area: Option<String>, grade_rule: Option<String>) {
+    s.grade = Some(grade);
+    s.area = area;
+    if let Some(rule) = grade_rule {
+        s.rules.push(rule);
+        s.rules.sort();
+        s.rules.dedup();
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
