@@ -74,3 +74,20 @@ pub fn truth() -> Truth {
     let text = std::fs::read_to_string(root().join("corpus/truth.json")).expect("truth.json");
     serde_json::from_str(&text).expect("truth.json parses")
 }
+
+/// The corpus run measured against `corpus/truth.json`, computed once for all
+/// tests (and printed once, for the log).
+pub fn corpus_evaluation() -> &'static findings::evaluate::Evaluation {
+    static EVALUATION: OnceLock<findings::evaluate::Evaluation> = OnceLock::new();
+    EVALUATION.get_or_init(|| {
+        let run = corpus_run();
+        let ev = findings::evaluate::evaluate(
+            &truth(),
+            &run.data.reports,
+            &run.data.statements,
+            &run.data.links,
+        );
+        eprintln!("{}", ev.render());
+        ev
+    })
+}

@@ -1,20 +1,14 @@
 //! Search over the corpus index: known statements are found by phrase and by
 //! every filter, and contrary filters leave them out.
 
-use super::common::{corpus_run, truth};
-use findings::evaluate::evaluate;
+use super::common::{corpus_evaluation, corpus_run};
 use findings::model::{Kind, ReportType, Statement};
 use findings::search::{DateBound, SearchRequest, search};
 
 /// Labeled recommendations and areas for improvement as the run found them.
 fn known() -> Vec<&'static Statement> {
     let run = corpus_run();
-    let ev = evaluate(
-        &truth(),
-        &run.data.reports,
-        &run.data.statements,
-        &run.data.links,
-    );
+    let ev = corpus_evaluation();
     let ids: Vec<&String> = ev.matched.values().collect();
     run.data
         .statements
