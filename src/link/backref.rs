@@ -27,13 +27,13 @@ fn actionable(kind: Kind) -> bool {
 /// matching earlier statement.
 pub(crate) fn explicit_link(
     i: usize,
-    items: &[Item<'_>],
+    items: &[Item],
     reports: &[ReportInfo],
     body_reports: &[Vec<usize>],
     cfg: &LinkConfig,
 ) -> Option<Cand> {
     let it = &items[i];
-    let br = it.st.back_reference.as_ref()?;
+    let (year, _) = it.back_ref?;
     let own = it.report?;
     let body = reports[own].body?;
     reports[own].date?;
@@ -52,7 +52,7 @@ pub(crate) fn explicit_link(
             .collect()
     };
     // Candidate reports in groups, tried in order until one gives a target.
-    let groups: Vec<Vec<usize>> = match br.year {
+    let groups: Vec<Vec<usize>> = match year {
         // "Our 2017 inspection" is often published the year after: fall back
         // to reports published in year + 1 when none was published in year.
         Some(y) => {
@@ -75,17 +75,17 @@ pub(crate) fn explicit_link(
 fn best_in(
     i: usize,
     targets: &[usize],
-    items: &[Item<'_>],
+    items: &[Item],
     reports: &[ReportInfo],
     cfg: &LinkConfig,
 ) -> Option<Cand> {
     let it = &items[i];
-    let br = it.st.back_reference.as_ref()?;
+    let (_, status) = it.back_ref?;
     let mut best: Option<(f32, f32, usize)> = None; // rank, score, statement
     for &r in targets {
         let (s, e) = reports[r].block;
         for (j, jt) in items.iter().enumerate().take(e).skip(s) {
-            if matches!(jt.st.kind, Kind::GradedJudgement | Kind::InnovativePractice) {
+            if matches!(jt.kind, Kind::GradedJudgement | Kind::InnovativePractice) {
                 continue;
             }
             let (sc, _) = score(it, jt, reports, cfg);
@@ -93,7 +93,7 @@ fn best_in(
             // usually one of the earlier report's recommendations, areas for
             // improvement or causes of concern: prefer those when choosing.
             let rank = sc
-                + if actionable(jt.st.kind) {
+                + if actionable(jt.kind) {
                     ACTIONABLE_PREFERENCE
                 } else {
                     0.0
@@ -108,7 +108,7 @@ fn best_in(
         to: j as u32,
         score: sc,
         method: LinkMethod::ExplicitReference,
-        status: br.status,
+        status,
         cross: false,
     })
 }

@@ -18,8 +18,9 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Build chains from the links among `items` (indices are canonical order).
 pub(crate) fn build(
-    items: &[Item<'_>],
+    items: &[Item],
     reports: &[ReportInfo],
+    theme_names: &[String],
     links: &[Cand],
 ) -> (Vec<Chain>, BTreeMap<String, String>) {
     let n = items.len();
@@ -53,11 +54,14 @@ pub(crate) fn build(
         // Publication order, ties by statement id.
         members.sort_by(|&a, &b| {
             let (ia, ib) = (&items[a as usize], &items[b as usize]);
-            ia.date.cmp(&ib.date).then_with(|| ia.st.id.cmp(&ib.st.id))
+            ia.date.cmp(&ib.date).then_with(|| ia.id.cmp(&ib.id))
         });
         let mut report_ids: Vec<String> = Vec::new();
         for &m in &members {
-            let rid = &items[m as usize].st.report_id;
+            let Some(r) = items[m as usize].report else {
+                continue;
+            };
+            let rid = &reports[r].id;
             if !report_ids.contains(rid) {
                 report_ids.push(rid.clone());
             }
@@ -77,7 +81,8 @@ pub(crate) fn build(
         forces.dedup();
         let mut themes: Vec<String> = members
             .iter()
-            .flat_map(|&m| items[m as usize].st.themes.iter().cloned())
+            .flat_map(|&m| items[m as usize].themes.iter())
+            .map(|&t| theme_names[t as usize].clone())
             .collect();
         themes.sort();
         themes.dedup();
@@ -95,20 +100,20 @@ pub(crate) fn build(
                 let (fa, fb) = (&items[a.from as usize], &items[b.from as usize]);
                 fa.date
                     .cmp(&fb.date)
-                    .then_with(|| fa.st.id.cmp(&fb.st.id))
-                    .then_with(|| items[a.to as usize].st.id.cmp(&items[b.to as usize].st.id))
+                    .then_with(|| fa.id.cmp(&fb.id))
+                    .then_with(|| items[a.to as usize].id.cmp(&items[b.to as usize].id))
             })
             .and_then(|l| l.status);
         let first = members[0];
-        let id = ids::chain_id(&items[first as usize].st.id);
+        let id = ids::chain_id(&items[first as usize].id);
         for &m in &members {
-            chain_of.insert(items[m as usize].st.id.clone(), id.clone());
+            chain_of.insert(items[m as usize].id.to_string(), id.clone());
         }
         chains.push(Chain {
             id,
             statements: members
                 .iter()
-                .map(|&m| items[m as usize].st.id.clone())
+                .map(|&m| items[m as usize].id.to_string())
                 .collect(),
             reports: report_ids,
             forces,

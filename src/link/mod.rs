@@ -31,7 +31,7 @@ pub mod text;
 use crate::model::{Chain, Kind, Link, LinkMethod, LinkStatus, Report, Statement};
 use rayon::prelude::*;
 use similarity::{Accumulator, Postings, SparseVec};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Tuning of linking. See [`LinkConfig::default`] for the chosen values.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +153,7 @@ pub(crate) fn parse_date(s: &str) -> Option<DateKey> {
 
 /// A report as linking sees it; the table is sorted by (date, id), undated last.
 pub(crate) struct ReportInfo {
+    pub id: String,
     pub date: Option<DateKey>,
     pub published: Option<String>,
     /// Body id (index into the sorted body keys).
@@ -162,14 +163,18 @@ pub(crate) struct ReportInfo {
     pub block: (usize, usize),
 }
 
-/// A statement as linking sees it.
-pub(crate) struct Item<'a> {
-    pub st: &'a Statement,
+/// A statement as linking sees it: compact, without its text (the text is
+/// only read, in streaming passes, to build the vocabulary and the vector).
+pub(crate) struct Item {
+    pub id: Box<str>,
+    pub kind: Kind,
+    /// The statement's back-reference: stated year and status.
+    pub back_ref: Option<(Option<i32>, Option<LinkStatus>)>,
     pub report: Option<usize>,
     pub date: Option<DateKey>,
     pub vec: SparseVec,
     /// Theme ids (index in the batch's sorted theme list), sorted.
-    pub themes: Vec<u32>,
+    pub themes: Box<[u32]>,
     /// Describes a shortcoming (see [`is_shortcoming`]).
     pub shortcoming: bool,
     /// Can be the earlier end of a similarity link: a shortcoming of a dated
@@ -180,6 +185,70 @@ pub(crate) struct Item<'a> {
     /// the shortcoming is still there or that it has been put right), long
     /// enough, of a dated report.
     pub source: bool,
+}
+
+/// Where linking reads a batch's statements from: a slice in memory, or a
+/// run's spill file on disk. Linking visits them in three streaming passes
+/// (identity and kind; document frequencies; vectors) and keeps only compact
+/// per-statement data, never the texts.
+pub trait StatementSource: Sync {
+    /// Why reading failed.
+    type Error: Send;
+    /// Number of statements.
+    fn len(&self) -> usize;
+    /// True when there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Call `f(position, statement)` for each statement in `range`, in order.
+    fn visit(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut dyn FnMut(usize, &Statement),
+    ) -> Result<(), Self::Error>;
+}
+
+impl StatementSource for [Statement] {
+    type Error = std::convert::Infallible;
+    fn len(&self) -> usize {
+        <[Statement]>::len(self)
+    }
+    fn visit(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut dyn FnMut(usize, &Statement),
+    ) -> Result<(), Self::Error> {
+        for i in range {
+            f(i, &self[i]);
+        }
+        Ok(())
+    }
+}
+
+/// Statements per unit of parallel work in the streaming passes.
+const PASS_CHUNK: usize = 2048;
+
+/// Run `f` over every statement of `src` in parallel chunks, each chunk
+/// with its own state from `init`; the states come back in source order.
+fn pass<S, A, I, F>(src: &S, init: I, f: F) -> Result<Vec<A>, S::Error>
+where
+    S: StatementSource + ?Sized,
+    A: Send,
+    I: Fn() -> A + Sync,
+    F: Fn(&mut A, usize, &Statement) + Sync,
+{
+    let n = src.len();
+    let starts: Vec<usize> = (0..n).step_by(PASS_CHUNK).collect();
+    starts
+        .par_iter()
+        .map(|&start| {
+            let mut state = init();
+            src.visit(start..(start + PASS_CHUNK).min(n), &mut |i, s| {
+                f(&mut state, i, s)
+            })?;
+            Ok(state)
+        })
+        .collect()
 }
 
 /// A link under construction (indices in canonical order).
@@ -231,8 +300,8 @@ fn is_shortcoming(st: &Statement) -> bool {
 /// improved" and "the tool was completed in every case" both report on the
 /// same earlier recommendation). Graded judgements and innovative practice
 /// are not follow-ups.
-fn is_follow_up(st: &Statement) -> bool {
-    !matches!(st.kind, Kind::InnovativePractice | Kind::GradedJudgement)
+fn is_follow_up(kind: Kind) -> bool {
+    !matches!(kind, Kind::InnovativePractice | Kind::GradedJudgement)
 }
 
 /// "problem-solving" names a policing method, not a problem.
@@ -259,20 +328,15 @@ fn round4(x: f32) -> f32 {
 }
 
 /// Score of a pair and whether it is cross-force.
-pub(crate) fn score(
-    a: &Item<'_>,
-    b: &Item<'_>,
-    reports: &[ReportInfo],
-    cfg: &LinkConfig,
-) -> (f32, bool) {
+pub(crate) fn score(a: &Item, b: &Item, reports: &[ReportInfo], cfg: &LinkConfig) -> (f32, bool) {
     finish_score(similarity::cosine(&a.vec, &b.vec), a, b, reports, cfg)
 }
 
 /// Score from the cosine: add the theme and body bonuses, clamp, round.
 pub(crate) fn finish_score(
     cos: f32,
-    a: &Item<'_>,
-    b: &Item<'_>,
+    a: &Item,
+    b: &Item,
     reports: &[ReportInfo],
     cfg: &LinkConfig,
 ) -> (f32, bool) {
@@ -286,8 +350,30 @@ pub(crate) fn finish_score(
     (round4(s.clamp(0.0, 1.0)), !same)
 }
 
-/// Link the statements of a batch. See the module docs.
+/// Link the statements of a batch held in memory. See the module docs.
 pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> Linked {
+    match link_from(reports, statements, cfg) {
+        Ok(linked) => linked,
+        Err(never) => match never {},
+    }
+}
+
+/// What the first pass keeps of a statement.
+struct Meta {
+    id: Box<str>,
+    report: usize,
+    kind: Kind,
+    back_ref: Option<(Option<i32>, Option<LinkStatus>)>,
+    shortcoming: bool,
+}
+
+/// Link the statements of a batch read from `src` (in any order: linking puts
+/// them in canonical order itself). Reading errors stop linking.
+pub fn link_from<S: StatementSource + ?Sized>(
+    reports: &[Report],
+    src: &S,
+    cfg: &LinkConfig,
+) -> Result<Linked, S::Error> {
     // --- reports: sorted by (date, id), undated last; bodies by key.
     let mut rep_order: Vec<&Report> = reports.iter().collect();
     rep_order.sort_by(|a, b| {
@@ -308,6 +394,7 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
         .map(|r| {
             let name = body_of(r);
             ReportInfo {
+                id: r.id.clone(),
                 date: r.published.as_deref().and_then(parse_date),
                 published: r.published.clone(),
                 body: name
@@ -324,22 +411,50 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
 
-    // --- statements in canonical order.
-    let mut order: Vec<(usize, &Statement)> = statements
-        .iter()
-        .map(|s| {
-            (
-                rindex
-                    .get(s.report_id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                s,
-            )
-        })
-        .collect();
-    order.sort_by(|a, b| (a.0, &a.1.report_id, &a.1.id).cmp(&(b.0, &b.1.report_id, &b.1.id)));
-    let n = order.len();
-    for (i, &(r, _)) in order.iter().enumerate() {
+    // --- pass 1: identity, kind and cue of each statement; the vocabulary.
+    type Pass1 = (Vec<Meta>, HashSet<String>, BTreeSet<String>);
+    let chunks: Vec<Pass1> = pass(src, Pass1::default, |(metas, words, themes), _, s| {
+        text::add_words(words, &s.text);
+        for t in &s.themes {
+            if !themes.contains(t) {
+                themes.insert(t.clone());
+            }
+        }
+        metas.push(Meta {
+            id: s.id.as_str().into(),
+            report: rindex
+                .get(s.report_id.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+            kind: s.kind,
+            back_ref: s.back_reference.as_ref().map(|b| (b.year, b.status)),
+            shortcoming: is_shortcoming(s),
+        });
+    })?;
+    let mut metas: Vec<Meta> = Vec::with_capacity(src.len());
+    let mut words: HashSet<String> = HashSet::new();
+    let mut theme_names: BTreeSet<String> = BTreeSet::new();
+    for (m, w, t) in chunks {
+        metas.extend(m);
+        words = text::merge_words(words, w);
+        theme_names.extend(t);
+    }
+    let theme_names: Vec<String> = theme_names.into_iter().collect();
+    let lex = text::Lexicon::from_words(words);
+
+    // --- canonical order: report (date, id), then statement id.
+    let n = metas.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (ma, mb) = (&metas[a as usize], &metas[b as usize]);
+        (ma.report, &ma.id).cmp(&(mb.report, &mb.id))
+    });
+    let mut canon_of = vec![0u32; n];
+    for (c, &p) in order.iter().enumerate() {
+        canon_of[p as usize] = c as u32;
+    }
+    for (i, &p) in order.iter().enumerate() {
+        let r = metas[p as usize].report;
         if r != usize::MAX {
             let blk = &mut rinfo[r].block;
             if blk.1 == 0 {
@@ -349,48 +464,66 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
         }
     }
 
-    // --- text → terms → vectors.
-    let texts: Vec<&str> = order.iter().map(|(_, s)| s.text.as_str()).collect();
-    let lex = text::Lexicon::build(&texts);
-    let docs: Vec<Vec<u32>> = texts.par_iter().map(|t| lex.analyze(t)).collect();
-    let idf = similarity::idf(&docs, lex.terms.len());
-    let theme_names: Vec<&str> = order
-        .iter()
-        .flat_map(|(_, s)| s.themes.iter().map(|t| t.as_str()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let items: Vec<Item<'_>> = order
-        .par_iter()
-        .zip(docs.par_iter())
-        .map(|(&(r, st), terms)| {
-            let report = (r != usize::MAX).then_some(r);
-            let date = report.and_then(|r| rinfo[r].date);
-            let shortcoming = is_shortcoming(st);
-            let comparable = terms.len() >= cfg.min_content_words && date.is_some();
-            Item {
-                st,
-                report,
-                date,
-                vec: similarity::tfidf(terms, &idf),
-                themes: {
-                    let mut t: Vec<u32> = st
-                        .themes
-                        .iter()
-                        .filter_map(|x| theme_names.binary_search(&x.as_str()).ok())
-                        .map(|x| x as u32)
-                        .collect();
-                    t.sort_unstable();
-                    t.dedup();
-                    t
-                },
-                shortcoming,
-                target: shortcoming && comparable,
-                source: is_follow_up(st) && comparable,
-            }
-        })
-        .collect();
-    drop(docs);
+    // --- pass 2: document frequencies.
+    let n_terms = lex.terms.len();
+    let dfs: Vec<Vec<u32>> = pass(
+        src,
+        || vec![0u32; n_terms],
+        |df, _, s| similarity::count_df(df, &lex.analyze(&s.text)),
+    )?;
+    let mut df = vec![0u32; n_terms];
+    for part in dfs {
+        for (d, x) in df.iter_mut().zip(part) {
+            *d += x;
+        }
+    }
+    let idf = similarity::idf(&df, n);
+    drop(df);
+
+    // --- pass 3: vectors, in canonical order.
+    let vectors: Vec<Vec<(u32, SparseVec, usize, Box<[u32]>)>> =
+        pass(src, Vec::new, |out, pos, s| {
+            let terms = lex.analyze(&s.text);
+            let mut themes: Vec<u32> = s
+                .themes
+                .iter()
+                .filter_map(|x| theme_names.binary_search(x).ok())
+                .map(|x| x as u32)
+                .collect();
+            themes.sort_unstable();
+            themes.dedup();
+            out.push((
+                canon_of[pos],
+                similarity::tfidf(&terms, &idf),
+                terms.len(),
+                themes.into(),
+            ));
+        })?;
+    let mut slots: Vec<Option<Item>> = (0..n).map(|_| None).collect();
+    let mut metas: Vec<Option<Meta>> = metas.into_iter().map(Some).collect();
+    for (c, vec, n_content, themes) in vectors.into_iter().flatten() {
+        let Some(m) = metas[order[c as usize] as usize].take() else {
+            continue;
+        };
+        let report = (m.report != usize::MAX).then_some(m.report);
+        let date = report.and_then(|r| rinfo[r].date);
+        let comparable = n_content >= cfg.min_content_words && date.is_some();
+        slots[c as usize] = Some(Item {
+            id: m.id,
+            kind: m.kind,
+            back_ref: m.back_ref,
+            report,
+            date,
+            vec,
+            themes,
+            shortcoming: m.shortcoming,
+            target: m.shortcoming && comparable,
+            source: is_follow_up(m.kind) && comparable,
+        });
+    }
+    drop((metas, order, canon_of));
+    let items: Vec<Item> = slots.into_iter().flatten().collect();
+    debug_assert_eq!(items.len(), n);
     let body_at = |i: usize| items[i].report.and_then(|r| rinfo[r].body);
     let block_start = |i: usize| items[i].report.map(|r| rinfo[r].block.0).unwrap_or(i);
 
@@ -512,14 +645,14 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
         cands.extend(s);
     }
 
-    let (chains, chain_of) = chain::build(&items, &rinfo, &cands);
+    let (chains, chain_of) = chain::build(&items, &rinfo, &theme_names, &cands);
     let mut links: Vec<Link> = cands
         .iter()
         .map(|c| {
             let (a, b) = (&items[c.from as usize], &items[c.to as usize]);
             Link {
-                from: a.st.id.clone(),
-                to: b.st.id.clone(),
+                from: a.id.to_string(),
+                to: b.id.to_string(),
                 score: c.score,
                 method: c.method,
                 status: c.status,
@@ -533,18 +666,18 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
         })
         .collect();
     links.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    Linked {
+    Ok(Linked {
         links,
         chains,
         chain_of,
-    }
+    })
 }
 
 /// Keep only the best link per target report, then order: same-body links
 /// first, each group best first (ties by index). Same-body links go first so
 /// that templated wording repeated across forces (which scores high) cannot
 /// crowd a force's own history out of the `max_candidates` budget.
-fn best_per_report(c: &mut Vec<Cand>, items: &[Item<'_>]) {
+fn best_per_report(c: &mut Vec<Cand>, items: &[Item]) {
     c.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.to.cmp(&b.to)));
     let mut seen = BTreeSet::new();
     c.retain(|x| seen.insert(items[x.to as usize].report));

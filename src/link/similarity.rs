@@ -67,19 +67,20 @@ pub fn tfidf(terms: &[u32], idf: &[f32]) -> SparseVec {
     v
 }
 
-/// Smoothed IDF per term from the statements' term lists.
-pub fn idf(docs: &[Vec<u32>], n_terms: usize) -> Vec<f32> {
-    let mut df = vec![0u32; n_terms];
-    let mut seen = vec![u32::MAX; n_terms];
-    for (d, terms) in docs.iter().enumerate() {
-        for &t in terms {
-            if seen[t as usize] != d as u32 {
-                seen[t as usize] = d as u32;
-                df[t as usize] += 1;
-            }
-        }
+/// Add one statement's terms to the document frequencies (each distinct
+/// term once; `terms` may hold repeats).
+pub fn count_df(df: &mut [u32], terms: &[u32]) {
+    let mut t = terms.to_vec();
+    t.sort_unstable();
+    t.dedup();
+    for x in t {
+        df[x as usize] += 1;
     }
-    let n = docs.len() as f32;
+}
+
+/// Smoothed IDF per term from the document frequencies over `n` statements.
+pub fn idf(df: &[u32], n: usize) -> Vec<f32> {
+    let n = n as f32;
     df.iter()
         .map(|&d| 1.0 + ((n + 1.0) / (d as f32 + 1.0)).ln())
         .collect()

@@ -463,6 +463,22 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// Add the distinct words of `text` to `set`.
+pub fn add_words(set: &mut HashSet<String>, text: &str) {
+    for_each_word(text, |w| {
+        if !set.contains(w) {
+            set.insert(w.to_string());
+        }
+    });
+}
+
+/// Union of two word sets (the larger one is extended).
+pub fn merge_words(a: HashSet<String>, b: HashSet<String>) -> HashSet<String> {
+    let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    big.extend(small);
+    big
+}
+
 /// English Snowball stemmer through tantivy's analyzer.
 pub struct StemFn(TextAnalyzer);
 
@@ -529,23 +545,20 @@ fn table_words() -> Vec<String> {
 impl Lexicon {
     /// Build the vocabulary of `texts` (plus the words of the tables above).
     pub fn build(texts: &[&str]) -> Lexicon {
-        // 1. distinct words, in parallel, then sorted.
-        let mut distinct: HashSet<String> = texts
+        let distinct: HashSet<String> = texts
             .par_iter()
             .fold(HashSet::new, |mut set: HashSet<String>, t| {
-                for_each_word(t, |w| {
-                    if !set.contains(w) {
-                        set.insert(w.to_string());
-                    }
-                });
+                add_words(&mut set, t);
                 set
             })
-            .reduce(HashSet::new, |a, b| {
-                // Extend the larger set with the smaller one.
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                big.extend(small);
-                big
-            });
+            .reduce(HashSet::new, merge_words);
+        Lexicon::from_words(distinct)
+    }
+
+    /// Build the vocabulary from the distinct words of the texts to be
+    /// analysed (gathered with [`add_words`] and [`merge_words`]), plus the
+    /// words of the tables above.
+    pub fn from_words(mut distinct: HashSet<String>) -> Lexicon {
         distinct.extend(table_words());
         let mut words: Vec<String> = distinct.into_iter().collect();
         words.sort_unstable();
