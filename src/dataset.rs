@@ -97,56 +97,192 @@ pub fn sort(data: &mut Dataset) {
     data.errors.sort();
 }
 
-/// Write the dataset into `dir` (created if needed). The rows are written in
-/// the order given: call [`sort`] first for the canonical, deterministic order.
+/// Write a whole dataset held in memory into `dir` (created if needed). The
+/// rows are written in the order given: call [`sort`] first for the
+/// canonical, deterministic order.
 pub fn write(dir: &Path, data: &Dataset, rules: &RuleSet, csv: bool) -> Result<(), DatasetError> {
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    write_jsonl(&dir.join("reports.jsonl"), &data.reports)?;
-    write_jsonl(&dir.join("statements.jsonl"), &data.statements)?;
-    write_jsonl(&dir.join("links.jsonl"), &data.links)?;
-    write_jsonl(&dir.join("chains.jsonl"), &data.chains)?;
-    write_jsonl(&dir.join("errors.jsonl"), &data.errors)?;
-    let manifest = manifest(data, rules);
-    let path = dir.join("manifest.json");
-    let mut text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-    text.push('\n');
-    std::fs::write(&path, text).map_err(io_err(&path))?;
-    if csv {
-        write_csv(dir, data)?;
+    let mut w = DatasetWriter::create(dir, csv)?;
+    for s in &data.statements {
+        w.statement(s)?;
     }
+    w.finish(
+        &data.reports,
+        data.links.iter().cloned(),
+        &data.chains,
+        &data.errors,
+        rules,
+    )?;
     Ok(())
 }
 
-fn write_jsonl<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), DatasetError> {
+/// Writes a dataset whose statements arrive one at a time (in their final
+/// order), so a batch's statements are never all in memory; the other tables
+/// are small and come at the end.
+pub struct DatasetWriter {
+    dir: PathBuf,
+    statements: BufWriter<File>,
+    csv: Option<csv::Writer<File>>,
+    totals: StatementTotals,
+}
+
+/// Counts over the statements written.
+#[derive(Debug, Clone, Default)]
+pub struct StatementTotals {
+    /// Statements.
+    pub statements: usize,
+    /// Statements by kind.
+    pub by_kind: BTreeMap<Kind, usize>,
+    /// Statements by theme.
+    pub by_theme: BTreeMap<String, usize>,
+    /// Statements by report id and kind.
+    pub by_report: BTreeMap<String, BTreeMap<Kind, usize>>,
+}
+
+fn csv_err(path: &Path) -> impl FnOnce(csv::Error) -> DatasetError + '_ {
+    move |source| DatasetError::Csv {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl DatasetWriter {
+    /// Start writing into `dir` (created if needed); with `csv`, also the CSV
+    /// tables and `datapackage.json`.
+    pub fn create(dir: &Path, csv: bool) -> Result<DatasetWriter, DatasetError> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let path = dir.join("statements.jsonl");
+        let statements = BufWriter::new(File::create(&path).map_err(io_err(&path))?);
+        let csv = if csv {
+            let path = dir.join("statements.csv");
+            let mut w = csv::Writer::from_path(&path).map_err(csv_err(&path))?;
+            w.write_record(STATEMENT_COLUMNS.iter().map(|c| c.0))
+                .map_err(csv_err(&path))?;
+            Some(w)
+        } else {
+            None
+        };
+        Ok(DatasetWriter {
+            dir: dir.to_path_buf(),
+            statements,
+            csv,
+            totals: StatementTotals::default(),
+        })
+    }
+
+    /// Write the next statement.
+    pub fn statement(&mut self, s: &Statement) -> Result<(), DatasetError> {
+        let path = self.dir.join("statements.jsonl");
+        serde_json::to_writer(&mut self.statements, s).map_err(|e| DatasetError::Io {
+            path: path.clone(),
+            source: e.into(),
+        })?;
+        self.statements.write_all(b"\n").map_err(io_err(&path))?;
+        if let Some(w) = &mut self.csv {
+            let path = self.dir.join("statements.csv");
+            w.write_record(statement_row(s).iter().map(|c| c.as_bytes()))
+                .map_err(csv_err(&path))?;
+        }
+        let t = &mut self.totals;
+        t.statements += 1;
+        *t.by_kind.entry(s.kind).or_insert(0) += 1;
+        for theme in &s.themes {
+            match t.by_theme.get_mut(theme) {
+                Some(n) => *n += 1,
+                None => {
+                    t.by_theme.insert(theme.clone(), 1);
+                }
+            }
+        }
+        match t.by_report.get_mut(&s.report_id) {
+            Some(m) => *m.entry(s.kind).or_insert(0) += 1,
+            None => {
+                t.by_report
+                    .insert(s.report_id.clone(), BTreeMap::from([(s.kind, 1)]));
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the other tables and the manifest; returns the statement counts.
+    pub fn finish(
+        mut self,
+        reports: &[Report],
+        links: impl Iterator<Item = Link>,
+        chains: &[Chain],
+        errors: &[ErrorRecord],
+        rules: &RuleSet,
+    ) -> Result<StatementTotals, DatasetError> {
+        let path = self.dir.join("statements.jsonl");
+        self.statements.flush().map_err(io_err(&path))?;
+        if let Some(mut w) = self.csv.take() {
+            let path = self.dir.join("statements.csv");
+            w.flush().map_err(io_err(&path))?;
+            write_csv(&self.dir, reports)?;
+        }
+        let dir = &self.dir;
+        write_jsonl(&dir.join("reports.jsonl"), reports)?;
+        let links = write_jsonl(&dir.join("links.jsonl"), links)?;
+        write_jsonl(&dir.join("chains.jsonl"), chains)?;
+        write_jsonl(&dir.join("errors.jsonl"), errors)?;
+        let manifest = manifest(reports, &self.totals, links, chains, errors, rules);
+        let path = dir.join("manifest.json");
+        let mut text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
+        text.push('\n');
+        std::fs::write(&path, text).map_err(io_err(&path))?;
+        Ok(self.totals)
+    }
+}
+
+/// Write rows as JSON Lines; returns how many.
+fn write_jsonl<I>(path: &Path, rows: I) -> Result<usize, DatasetError>
+where
+    I: IntoIterator,
+    I::Item: Serialize,
+{
     let file = File::create(path).map_err(io_err(path))?;
     let mut w = BufWriter::new(file);
+    let mut count = 0;
     for row in rows {
-        serde_json::to_writer(&mut w, row).map_err(|e| DatasetError::Io {
+        count += 1;
+        serde_json::to_writer(&mut w, &row).map_err(|e| DatasetError::Io {
             path: path.to_path_buf(),
             source: e.into(),
         })?;
         w.write_all(b"\n").map_err(io_err(path))?;
     }
-    w.flush().map_err(io_err(path))
+    w.flush().map_err(io_err(path))?;
+    Ok(count)
 }
 
-/// Read one JSON Lines file of the dataset.
-pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, DatasetError> {
+/// Call `f` with each row of one JSON Lines file of the dataset, one line in
+/// memory at a time.
+pub fn for_each_jsonl<T: DeserializeOwned>(
+    path: &Path,
+    mut f: impl FnMut(T) -> Result<(), DatasetError>,
+) -> Result<(), DatasetError> {
     let file = File::open(path).map_err(io_err(path))?;
-    let mut rows = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.map_err(io_err(path))?;
         if line.trim().is_empty() {
             continue;
         }
-        rows.push(
-            serde_json::from_str(&line).map_err(|source| DatasetError::Parse {
-                path: path.to_path_buf(),
-                line: i + 1,
-                source,
-            })?,
-        );
+        let row = serde_json::from_str(&line).map_err(|source| DatasetError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            source,
+        })?;
+        f(row)?;
     }
+    Ok(())
+}
+
+/// Read one JSON Lines file of the dataset.
+pub fn read_jsonl<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, DatasetError> {
+    let mut rows = Vec::new();
+    for_each_jsonl(path, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
     Ok(rows)
 }
 
@@ -213,19 +349,16 @@ pub struct ManifestTotals {
     pub errors: usize,
 }
 
-fn manifest(data: &Dataset, rules: &RuleSet) -> Manifest {
-    let mut per_report: BTreeMap<&str, BTreeMap<Kind, usize>> = BTreeMap::new();
-    let mut by_kind = BTreeMap::new();
-    for s in &data.statements {
-        *per_report
-            .entry(s.report_id.as_str())
-            .or_default()
-            .entry(s.kind)
-            .or_insert(0) += 1;
-        *by_kind.entry(s.kind).or_insert(0) += 1;
-    }
+fn manifest(
+    reports: &[Report],
+    totals: &StatementTotals,
+    links: usize,
+    chains: &[Chain],
+    errors: &[ErrorRecord],
+    rules: &RuleSet,
+) -> Manifest {
     let mut inputs = Vec::new();
-    for r in &data.reports {
+    for r in reports {
         for f in &r.files {
             inputs.push(ManifestInput {
                 file: f.clone(),
@@ -233,7 +366,7 @@ fn manifest(data: &Dataset, rules: &RuleSet) -> Manifest {
                 report_id: r.id.clone(),
                 status: r.status,
                 pages: r.pages,
-                statements: per_report.get(r.id.as_str()).cloned().unwrap_or_default(),
+                statements: totals.by_report.get(&r.id).cloned().unwrap_or_default(),
             });
         }
     }
@@ -245,12 +378,12 @@ fn manifest(data: &Dataset, rules: &RuleSet) -> Manifest {
         created: now_rfc3339(),
         inputs,
         totals: ManifestTotals {
-            reports: data.reports.len(),
-            statements: data.statements.len(),
-            by_kind,
-            links: data.links.len(),
-            chains: data.chains.len(),
-            errors: data.errors.len(),
+            reports: reports.len(),
+            statements: totals.statements,
+            by_kind: totals.by_kind.clone(),
+            links,
+            chains: chains.len(),
+            errors: errors.len(),
         },
     }
 }
@@ -281,16 +414,14 @@ fn now_rfc3339() -> String {
     )
 }
 
-fn write_csv(dir: &Path, data: &Dataset) -> Result<(), DatasetError> {
+/// `reports.csv` and `datapackage.json` (`statements.csv` is written row by
+/// row by [`DatasetWriter`]).
+fn write_csv(dir: &Path, reports: &[Report]) -> Result<(), DatasetError> {
     let path = dir.join("reports.csv");
-    let csv_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| DatasetError::Csv { path, source }
-    };
     let mut w = csv::Writer::from_path(&path).map_err(csv_err(&path))?;
     w.write_record(REPORT_COLUMNS.iter().map(|c| c.0))
         .map_err(csv_err(&path))?;
-    for r in &data.reports {
+    for r in reports {
         w.write_record([
             r.id.as_str(),
             r.file.as_str(),
@@ -312,31 +443,6 @@ fn write_csv(dir: &Path, data: &Dataset) -> Result<(), DatasetError> {
     }
     w.flush().map_err(io_err(&path))?;
 
-    let path = dir.join("statements.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(csv_err(&path))?;
-    w.write_record(STATEMENT_COLUMNS.iter().map(|c| c.0))
-        .map_err(csv_err(&path))?;
-    for s in &data.statements {
-        w.write_record([
-            s.id.as_str(),
-            s.report_id.as_str(),
-            s.kind.as_str(),
-            &s.themes.join(";"),
-            s.text.as_str(),
-            &s.page.to_string(),
-            &s.page_end.to_string(),
-            s.section.as_deref().unwrap_or(""),
-            s.number.as_deref().unwrap_or(""),
-            s.area.as_deref().unwrap_or(""),
-            s.grade.map(|g| g.as_str()).unwrap_or(""),
-            s.deadline.as_deref().unwrap_or(""),
-            s.addressee.as_deref().unwrap_or(""),
-            s.chain_id.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err(&path))?;
-    }
-    w.flush().map_err(io_err(&path))?;
-
     let package = serde_json::json!({
         "profile": "tabular-data-package",
         "name": "inspection-findings",
@@ -350,6 +456,30 @@ fn write_csv(dir: &Path, data: &Dataset) -> Result<(), DatasetError> {
     let mut text = serde_json::to_string_pretty(&package).expect("package serialises");
     text.push('\n');
     std::fs::write(&path, text).map_err(io_err(&path))
+}
+
+/// One row of `statements.csv`.
+fn statement_row(s: &Statement) -> [std::borrow::Cow<'_, str>; 14] {
+    use std::borrow::Cow::{Borrowed, Owned};
+    fn opt(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or("")
+    }
+    [
+        Borrowed(s.id.as_str()),
+        Borrowed(s.report_id.as_str()),
+        Borrowed(s.kind.as_str()),
+        Owned(s.themes.join(";")),
+        Borrowed(s.text.as_str()),
+        Owned(s.page.to_string()),
+        Owned(s.page_end.to_string()),
+        Borrowed(opt(&s.section)),
+        Borrowed(opt(&s.number)),
+        Borrowed(opt(&s.area)),
+        Borrowed(s.grade.map(|g| g.as_str()).unwrap_or("")),
+        Borrowed(opt(&s.deadline)),
+        Borrowed(opt(&s.addressee)),
+        Borrowed(opt(&s.chain_id)),
+    ]
 }
 
 fn status_str(s: crate::model::ReportStatus) -> &'static str {

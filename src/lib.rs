@@ -15,7 +15,8 @@
 //!    timelines; [`serve`] puts search and catalog behind a local web page and
 //!    JSON API.
 //!
-//! [`pipeline`] runs the stages over a batch in parallel, isolating failures.
+//! [`pipeline`] runs the stages over a batch in parallel, isolating failures;
+//! statements wait for linking on disk in the [`spill`], not in memory.
 
 #![warn(missing_docs)]
 
@@ -33,3 +34,4 @@ pub mod progress;
 pub mod search;
 pub mod segment;
 pub mod serve;
+pub mod spill;

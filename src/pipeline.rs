@@ -10,7 +10,7 @@
 //! It does not decide how progress is shown (see [`crate::progress`]) nor print
 //! anything; the summary it returns is formatted by the CLI.
 
-use crate::dataset::{self, Dataset};
+use crate::dataset::{self, DatasetWriter, StatementTotals};
 use crate::extract::{self, Limits};
 use crate::index::IndexBuilder;
 use crate::link::{self, LinkConfig};
@@ -21,6 +21,7 @@ use crate::model::{
 use crate::patterns::{Bodies, RuleSet};
 use crate::progress::Reporter;
 use crate::segment::{self, DocInput};
+use crate::spill::SpillWriter;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -96,6 +97,9 @@ pub enum PipelineError {
     /// Writing the index failed.
     #[error("writing the index: {0}")]
     Index(#[from] crate::index::IndexError),
+    /// The statement spill (scratch file in the output folder) failed.
+    #[error("statement scratch file in the output folder: {0}")]
+    Spill(std::io::Error),
 }
 
 /// One PDF found on disk.
@@ -246,86 +250,239 @@ fn run_in_pool(
     {
         c.prune(distinct.iter().map(|d| d.sha256.as_str()));
     }
-    let mut outcomes: Vec<DocOutcome> = distinct
-        .par_iter()
-        .map(|d| {
-            let outcome = process_isolated(d, rules, bodies, &opts.limits, cache.as_ref());
-            let pages = outcome.report.as_ref().map_or(0, |r| r.pages);
-            let failed = outcome
-                .report
-                .as_ref()
-                .is_none_or(|r| r.status == ReportStatus::Failed);
-            reporter.document_done(pages, failed);
-            outcome
-        })
-        .collect();
-    outcomes.sort_by(|a, b| {
-        let ka = a.report.as_ref().map(|r| r.file.as_str()).unwrap_or("");
-        let kb = b.report.as_ref().map(|r| r.file.as_str()).unwrap_or("");
-        ka.cmp(kb)
-    });
-
-    let from_cache = outcomes.iter().filter(|o| o.cached).count();
-    let extracted = outcomes.len() - from_cache;
-    let mut reports = Vec::with_capacity(outcomes.len());
-    let mut statements = Vec::new();
-    for o in outcomes {
-        errors.extend(o.errors);
-        if let Some(r) = o.report {
-            reports.push(r);
+    let batch = std::sync::Mutex::new(Batch::new(&opts.out).map_err(PipelineError::Spill)?);
+    distinct.par_iter().for_each(|d| {
+        let outcome = process_isolated(d, rules, bodies, &opts.limits, cache.as_ref());
+        let pages = outcome.report.as_ref().map_or(0, |r| r.pages);
+        let failed = outcome
+            .report
+            .as_ref()
+            .is_none_or(|r| r.status == ReportStatus::Failed);
+        // Encode outside the lock; the batch only appends bytes.
+        let prepared: std::io::Result<Vec<Prepared>> =
+            outcome.statements.iter().map(Prepared::new).collect();
+        {
+            let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
+            batch.add_document(outcome.cached, outcome.report, outcome.errors, prepared);
         }
-        statements.extend(o.statements);
+        reporter.document_done(pages, failed);
+    });
+    let mut batch = batch.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = batch.spill_error.take() {
+        return Err(PipelineError::Spill(e));
     }
-    errors.sort();
-
-    let data = link_and_write(
-        reports, statements, errors, &opts.out, rules, opts.csv, reporter,
-    )?;
+    batch.errors.extend(errors);
+    let (extracted, from_cache) = (batch.extracted, batch.from_cache);
+    let written = link_and_write(batch, &opts.out, rules, opts.csv, reporter)?;
     reporter.finish();
-    let mut summary = summarise(file_count, &data);
+    let mut summary = summarise(file_count, &written);
     summary.extracted = extracted;
     summary.from_cache = from_cache;
     Ok(summary)
 }
 
-/// Link the statements of a batch, then write the dataset and the index.
-fn link_and_write(
+/// A statement encoded for the spill, with its dataset-order key.
+struct Prepared {
+    report_id: String,
+    page: u32,
+    char_start: u64,
+    id: u64,
+    bytes: Vec<u8>,
+}
+
+impl Prepared {
+    fn new(s: &Statement) -> std::io::Result<Prepared> {
+        Ok(Prepared {
+            report_id: s.report_id.clone(),
+            page: s.page,
+            char_start: s.char_start as u64,
+            id: id_key(&s.id),
+            bytes: SpillWriter::encode(s)?,
+        })
+    }
+}
+
+/// A statement id as a number that sorts like the id: `s-` + 16 hex digits
+/// (every id the pipeline makes); any other id by a hash of it.
+fn id_key(id: &str) -> u64 {
+    id.strip_prefix("s-")
+        .filter(|h| h.len() == 16 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
+}
+
+/// Where a spilled statement goes in `statements.jsonl`: its report (arrival
+/// index, then rank in report order), page, offset in the page, id.
+#[derive(Debug, Clone, Copy)]
+struct StatementKey {
+    report: u32,
+    page: u32,
+    char_start: u64,
+    id: u64,
+    position: u32,
+}
+
+/// A batch as its documents finish: reports and errors in memory (one small
+/// record per document), statements in the [`spill`](crate::spill) with the
+/// keys that put them in dataset order. Nothing here grows with the text of
+/// the batch.
+struct Batch {
     reports: Vec<Report>,
-    mut statements: Vec<Statement>,
+    report_index: BTreeMap<String, u32>,
     errors: Vec<ErrorRecord>,
+    spill: SpillWriter,
+    keys: Vec<StatementKey>,
+    spill_error: Option<std::io::Error>,
+    extracted: usize,
+    from_cache: usize,
+}
+
+impl Batch {
+    fn new(out: &Path) -> std::io::Result<Batch> {
+        Ok(Batch {
+            reports: Vec::new(),
+            report_index: BTreeMap::new(),
+            errors: Vec::new(),
+            spill: SpillWriter::create(out)?,
+            keys: Vec::new(),
+            spill_error: None,
+            extracted: 0,
+            from_cache: 0,
+        })
+    }
+
+    fn add_report(&mut self, r: Report) {
+        self.report_index
+            .insert(r.id.clone(), self.reports.len() as u32);
+        self.reports.push(r);
+    }
+
+    fn report_mut(&mut self, id: &str) -> Option<&mut Report> {
+        let &i = self.report_index.get(id)?;
+        self.reports.get_mut(i as usize)
+    }
+
+    fn add_statement(&mut self, p: Prepared) -> std::io::Result<()> {
+        let position = self.spill.push_encoded(&p.bytes)?;
+        self.keys.push(StatementKey {
+            report: self
+                .report_index
+                .get(&p.report_id)
+                .copied()
+                .unwrap_or(u32::MAX),
+            page: p.page,
+            char_start: p.char_start,
+            id: p.id,
+            position: u32::try_from(position).map_err(|_| {
+                std::io::Error::other("more than 4 billion statements in one batch")
+            })?,
+        });
+        Ok(())
+    }
+
+    /// Take one document's outcome; the first spill error is kept and ends
+    /// the run after the documents in flight.
+    fn add_document(
+        &mut self,
+        cached: bool,
+        report: Option<Report>,
+        errors: Vec<ErrorRecord>,
+        statements: std::io::Result<Vec<Prepared>>,
+    ) {
+        if cached {
+            self.from_cache += 1;
+        } else {
+            self.extracted += 1;
+        }
+        self.errors.extend(errors);
+        if let Some(r) = report {
+            self.add_report(r);
+        }
+        if self.spill_error.is_some() {
+            return;
+        }
+        let added =
+            statements.and_then(|ps| ps.into_iter().try_for_each(|p| self.add_statement(p)));
+        if let Err(e) = added {
+            self.spill_error = Some(e);
+        }
+    }
+}
+
+/// What [`link_and_write`] wrote, for the summary.
+struct Written {
+    reports: Vec<Report>,
+    totals: StatementTotals,
+    links: usize,
+    chains: usize,
+    errors: Vec<ErrorRecord>,
+}
+
+/// Indexing memory budget of the tantivy writer: a fixed amount whatever the
+/// batch size (segments are flushed when it fills).
+const INDEX_WRITER_MEMORY: usize = 64 << 20;
+
+/// Link the statements of a batch, then write the dataset and the index,
+/// streaming the statements from the spill in dataset order.
+fn link_and_write(
+    batch: Batch,
     out: &Path,
     rules: &RuleSet,
     csv: bool,
     reporter: &dyn Reporter,
-) -> Result<Dataset, PipelineError> {
-    reporter.phase("linking");
-    for s in &mut statements {
-        s.chain_id = None;
-    }
-    let linked = link::link(&reports, &statements, &LinkConfig::default());
-    for s in &mut statements {
-        s.chain_id = linked.chain_of.get(&s.id).cloned();
-    }
-    reporter.phase("writing");
-    let mut data = Dataset {
+) -> Result<Written, PipelineError> {
+    let Batch {
         reports,
-        statements,
-        links: linked.links,
-        chains: linked.chains,
-        errors,
-    };
-    dataset::sort(&mut data);
-    dataset::write(&out.join("dataset"), &data, rules, csv)?;
-    let mut index = IndexBuilder::create(&out.join("index"), 128 << 20)?;
-    let report_by_id: BTreeMap<&str, &Report> =
-        data.reports.iter().map(|r| (r.id.as_str(), r)).collect();
-    for s in &data.statements {
-        if let Some(r) = report_by_id.get(s.report_id.as_str()) {
-            index.add(r, s)?;
+        mut errors,
+        spill,
+        mut keys,
+        ..
+    } = batch;
+    let spill = spill.seal().map_err(PipelineError::Spill)?;
+    reporter.phase("linking");
+    let linked =
+        link::link_from(&reports, &spill, &LinkConfig::default()).map_err(PipelineError::Spill)?;
+
+    reporter.phase("writing");
+    // Dataset order: reports by (file, id); statements by report, page,
+    // offset, id.
+    let mut by_file: Vec<usize> = (0..reports.len()).collect();
+    by_file.sort_by(|&a, &b| {
+        (&reports[a].file, &reports[a].id).cmp(&(&reports[b].file, &reports[b].id))
+    });
+    let mut rank = vec![u32::MAX; reports.len()];
+    for (k, &i) in by_file.iter().enumerate() {
+        rank[i] = k as u32;
+    }
+    let mut slots: Vec<Option<Report>> = reports.into_iter().map(Some).collect();
+    let reports: Vec<Report> = by_file.iter().filter_map(|&i| slots[i].take()).collect();
+    for k in &mut keys {
+        k.report = rank.get(k.report as usize).copied().unwrap_or(u32::MAX);
+    }
+    keys.sort_unstable_by_key(|k| (k.report, k.page, k.char_start, k.id, k.position));
+    errors.sort();
+
+    let mut dataset = DatasetWriter::create(&out.join("dataset"), csv)?;
+    let mut index = IndexBuilder::create(&out.join("index"), INDEX_WRITER_MEMORY)?;
+    for k in &keys {
+        let mut s = spill
+            .get(k.position as usize)
+            .map_err(PipelineError::Spill)?;
+        s.chain_id = linked.chain_at(k.position as usize).map(str::to_string);
+        dataset.statement(&s)?;
+        if let Some(r) = reports.get(k.report as usize) {
+            index.add(r, &s)?;
         }
     }
     index.finish()?;
-    Ok(data)
+    let totals = dataset.finish(&reports, linked.links(), linked.chains(), &errors, rules)?;
+    Ok(Written {
+        reports,
+        totals,
+        links: linked.link_count(),
+        chains: linked.chains().len(),
+        errors,
+    })
 }
 
 /// Merge the outputs of sharded runs (`run --shard K/N`) into one: reports,
@@ -339,13 +496,15 @@ pub fn merge(
     csv: bool,
     reporter: &dyn Reporter,
 ) -> Result<RunSummary, PipelineError> {
-    let mut reports: BTreeMap<String, Report> = BTreeMap::new();
-    let mut statements: BTreeMap<String, Statement> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for dir in shard_dirs {
-        let data = dataset::read(&dir.join("dataset"))?;
-        for r in data.reports {
-            match reports.get_mut(&r.id) {
+    let mut batch = Batch::new(out).map_err(PipelineError::Spill)?;
+    // The shard that first listed each report gives its statements (a
+    // report in several shards has the same statements in each).
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    let mut orphans: std::collections::BTreeSet<String> = Default::default();
+    for (shard, dir) in shard_dirs.iter().enumerate() {
+        let dir = dir.join("dataset");
+        for r in dataset::read_jsonl::<Report>(&dir.join("reports.jsonl"))? {
+            match batch.report_mut(&r.id) {
                 Some(existing) => {
                     existing.files.extend(r.files);
                     existing.files.sort();
@@ -353,29 +512,35 @@ pub fn merge(
                     existing.file = existing.files[0].clone();
                 }
                 None => {
-                    reports.insert(r.id.clone(), r);
+                    owner.insert(r.id.clone(), shard);
+                    batch.add_report(r);
                 }
             }
         }
-        for s in data.statements {
-            statements.insert(s.id.clone(), s);
+        let mut spill_error = None;
+        dataset::for_each_jsonl(&dir.join("statements.jsonl"), |s: Statement| {
+            let keep = match owner.get(&s.report_id) {
+                Some(&o) => o == shard,
+                None => orphans.insert(s.id.clone()),
+            };
+            if keep && spill_error.is_none() {
+                spill_error = Prepared::new(&s).and_then(|p| batch.add_statement(p)).err();
+            }
+            Ok(())
+        })?;
+        if let Some(e) = spill_error {
+            return Err(PipelineError::Spill(e));
         }
-        errors.extend(data.errors);
+        batch.errors.extend(dataset::read_jsonl::<ErrorRecord>(
+            &dir.join("errors.jsonl"),
+        )?);
     }
-    errors.sort();
-    errors.dedup();
-    let file_count = reports.values().map(|r| r.files.len()).sum();
-    let data = link_and_write(
-        reports.into_values().collect(),
-        statements.into_values().collect(),
-        errors,
-        out,
-        rules,
-        csv,
-        reporter,
-    )?;
+    batch.errors.sort();
+    batch.errors.dedup();
+    let file_count = batch.reports.iter().map(|r| r.files.len()).sum();
+    let written = link_and_write(batch, out, rules, csv, reporter)?;
     reporter.finish();
-    Ok(summarise(file_count, &data))
+    Ok(summarise(file_count, &written))
 }
 
 /// Bump whenever extraction gives different output for the same PDF, so that
@@ -444,35 +609,25 @@ pub fn shard_of(sha256: &str, n: u32) -> u32 {
     (prefix % u64::from(n.max(1))) as u32 + 1
 }
 
-fn summarise(files: usize, data: &Dataset) -> RunSummary {
-    let mut by_kind = BTreeMap::new();
-    let mut themes: BTreeMap<String, usize> = BTreeMap::new();
-    for s in &data.statements {
-        *by_kind.entry(s.kind).or_insert(0) += 1;
-        for t in &s.themes {
-            *themes.entry(t.clone()).or_insert(0) += 1;
-        }
-    }
-    let mut top_themes: Vec<(String, usize)> = themes.into_iter().collect();
+fn summarise(files: usize, w: &Written) -> RunSummary {
+    let mut top_themes: Vec<(String, usize)> = w
+        .totals
+        .by_theme
+        .iter()
+        .map(|(t, &n)| (t.clone(), n))
+        .collect();
     top_themes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let failed = |r: &&Report| r.status == ReportStatus::Failed;
     RunSummary {
         files,
-        reports: data
-            .reports
-            .iter()
-            .filter(|r| r.status != ReportStatus::Failed)
-            .count(),
-        pages: data.reports.iter().map(|r| u64::from(r.pages)).sum(),
-        by_kind,
+        reports: w.reports.len() - w.reports.iter().filter(failed).count(),
+        pages: w.reports.iter().map(|r| u64::from(r.pages)).sum(),
+        by_kind: w.totals.by_kind.clone(),
         top_themes,
-        links: data.links.len(),
-        chains: data.chains.len(),
-        failed_documents: data
-            .reports
-            .iter()
-            .filter(|r| r.status == ReportStatus::Failed)
-            .count(),
-        errors: data.errors.clone(),
+        links: w.links,
+        chains: w.chains,
+        failed_documents: w.reports.iter().filter(failed).count(),
+        errors: w.errors.clone(),
         extracted: 0,
         from_cache: 0,
     }

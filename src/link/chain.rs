@@ -22,7 +22,7 @@ pub(crate) fn build(
     reports: &[ReportInfo],
     theme_names: &[String],
     links: &[Cand],
-) -> (Vec<Chain>, BTreeMap<String, String>) {
+) -> (Vec<Chain>, Vec<u32>) {
     let n = items.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     for l in links.iter().filter(|l| !l.cross) {
@@ -46,8 +46,7 @@ pub(crate) fn build(
         group_links.entry(r).or_default().push(l);
     }
 
-    let mut chains = Vec::new();
-    let mut chain_of = BTreeMap::new();
+    let mut chains: Vec<(Chain, Vec<u32>)> = Vec::new();
     for (root, mut members) in groups {
         members.sort_unstable();
         members.dedup();
@@ -106,10 +105,7 @@ pub(crate) fn build(
             .and_then(|l| l.status);
         let first = members[0];
         let id = ids::chain_id(&items[first as usize].id);
-        for &m in &members {
-            chain_of.insert(items[m as usize].id.to_string(), id.clone());
-        }
-        chains.push(Chain {
+        let chain = Chain {
             id,
             statements: members
                 .iter()
@@ -121,8 +117,16 @@ pub(crate) fn build(
             first_seen: published(first),
             last_seen: published(*members.last().unwrap_or(&first)),
             latest_status,
-        });
+        };
+        chains.push((chain, members));
     }
-    chains.sort_by(|a, b| a.id.cmp(&b.id));
-    (chains, chain_of)
+    chains.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    // Chain index of each item, u32::MAX when in none.
+    let mut chain_of = vec![u32::MAX; n];
+    for (c, (_, members)) in chains.iter().enumerate() {
+        for &m in members {
+            chain_of[m as usize] = c as u32;
+        }
+    }
+    (chains.into_iter().map(|c| c.0).collect(), chain_of)
 }

@@ -353,7 +353,7 @@ pub(crate) fn finish_score(
 /// Link the statements of a batch held in memory. See the module docs.
 pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> Linked {
     match link_from(reports, statements, cfg) {
-        Ok(linked) => linked,
+        Ok(result) => result.into_linked(),
         Err(never) => match never {},
     }
 }
@@ -373,7 +373,7 @@ pub fn link_from<S: StatementSource + ?Sized>(
     reports: &[Report],
     src: &S,
     cfg: &LinkConfig,
-) -> Result<Linked, S::Error> {
+) -> Result<LinkResult, S::Error> {
     // --- reports: sorted by (date, id), undated last; bodies by key.
     let mut rep_order: Vec<&Report> = reports.iter().collect();
     rep_order.sort_by(|a, b| {
@@ -521,104 +521,61 @@ pub fn link_from<S: StatementSource + ?Sized>(
             source: is_follow_up(m.kind) && comparable,
         });
     }
-    drop((metas, order, canon_of));
+    drop((metas, canon_of));
+    // Source position of each canonical index.
+    let positions = order;
     let items: Vec<Item> = slots.into_iter().flatten().collect();
     debug_assert_eq!(items.len(), n);
     let body_at = |i: usize| items[i].report.and_then(|r| rinfo[r].body);
-    let block_start = |i: usize| items[i].report.map(|r| rinfo[r].block.0).unwrap_or(i);
 
-    // --- inverted indexes (postings in canonical order).
-    let mut by_body: Vec<Vec<u32>> = vec![Vec::new(); body_keys.len()];
-    for (i, it) in items.iter().enumerate() {
-        if it.target
-            && let Some(b) = body_at(i)
-        {
-            by_body[b as usize].push(i as u32);
-        }
-    }
-    let body_post: Vec<Postings> = by_body
-        .par_iter()
-        .map(|idx| {
-            let mut p = Postings::default();
-            for &i in idx {
-                p.add(i, 0, &items[i as usize].vec);
-            }
-            p
-        })
-        .collect();
+    // --- similarity links. Reports are taken in canonical order: the
+    // statements of one report query postings that hold only earlier
+    // reports' targets, then its own targets are added. A query reads at most
+    // the `posting_window` most recent postings of a term, so older ones are
+    // dropped as the batch goes on: postings stay bounded by the vocabulary,
+    // not the batch.
+    let mut body_post: Vec<Postings> = (0..body_keys.len()).map(|_| Postings::default()).collect();
     let mut global = Postings::default();
-    for (i, it) in items.iter().enumerate() {
-        if it.target {
-            global.add(i as u32, body_at(i).unwrap_or(u32::MAX), &it.vec);
+    let mut sim: Vec<Cand> = Vec::new();
+    for r in rinfo.iter().filter(|r| r.date.is_some()) {
+        let (start, end) = r.block;
+        let found: Vec<Vec<Cand>> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                QUERY_SCRATCH.with_borrow_mut(|scratch| {
+                    let (acc, dense) = scratch.sized(n, lex.terms.len());
+                    query(
+                        i,
+                        start as u32,
+                        &items,
+                        &rinfo,
+                        &body_post,
+                        &global,
+                        acc,
+                        dense,
+                        cfg,
+                    )
+                })
+            })
+            .collect();
+        sim.extend(found.into_iter().flatten());
+        for i in start..end {
+            let it = &items[i];
+            if it.target {
+                let body = body_at(i);
+                if let Some(b) = body {
+                    body_post[b as usize].add_recent(i as u32, 0, &it.vec, cfg.posting_window);
+                }
+                global.add_recent(
+                    i as u32,
+                    body.unwrap_or(u32::MAX),
+                    &it.vec,
+                    cfg.posting_window,
+                );
+            }
         }
     }
-
-    // --- similarity links, one query per source statement.
-    let sim: Vec<Vec<Cand>> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || (Accumulator::new(n), vec![0.0f32; lex.terms.len()]),
-            |(acc, dense), i| {
-                let it = &items[i];
-                if !it.source {
-                    return Vec::new();
-                }
-                let limit = block_start(i) as u32;
-                let body = body_at(i);
-                let mut cands: Vec<u32> = Vec::new();
-                if let Some(b) = body {
-                    for (t, w) in similarity::top_terms(&it.vec, cfg.query_terms) {
-                        for &(j, wd, _) in
-                            body_post[b as usize].recent(t, limit, cfg.posting_window)
-                        {
-                            acc.add(j, w * wd);
-                        }
-                    }
-                    cands.extend(acc.drain_top(cfg.candidates_per_query));
-                }
-                for (t, w) in similarity::top_terms(&it.vec, cfg.cross_query_terms) {
-                    for &(j, wd, bj) in global.recent(t, limit, cfg.posting_window) {
-                        if body.is_none() || bj == u32::MAX || Some(bj) != body {
-                            acc.add(j, w * wd);
-                        }
-                    }
-                }
-                cands.extend(acc.drain_top(cfg.candidates_per_query));
-                for &(t, w) in &it.vec {
-                    dense[t as usize] = w;
-                }
-                let mut out: Vec<Cand> = cands
-                    .into_iter()
-                    .filter_map(|j| {
-                        let jt = &items[j as usize];
-                        let cos = similarity::cosine_dense(dense, &jt.vec);
-                        let (s, cross) = finish_score(cos, it, jt, &rinfo, cfg);
-                        let th = if cross {
-                            cfg.cross_force_threshold
-                        } else if it.shortcoming {
-                            cfg.threshold
-                        } else {
-                            cfg.progress_threshold
-                        };
-                        (s >= th).then_some(Cand {
-                            from: i as u32,
-                            to: j,
-                            score: s,
-                            method: LinkMethod::Similarity,
-                            status: None,
-                            cross,
-                        })
-                    })
-                    .collect();
-                for &(t, _) in &it.vec {
-                    dense[t as usize] = 0.0;
-                }
-                best_per_report(&mut out, &items);
-                out.truncate(cfg.max_candidates);
-                out
-            },
-        )
-        .collect();
+    drop((body_post, global));
 
     // --- explicit back-references.
     let mut body_reports: Vec<Vec<usize>> = vec![Vec::new(); body_keys.len()];
@@ -627,29 +584,173 @@ pub fn link_from<S: StatementSource + ?Sized>(
             body_reports[b as usize].push(r);
         }
     }
-    let explicit: Vec<Option<Cand>> = (0..n)
+    let explicit: Vec<Cand> = (0..n)
         .into_par_iter()
-        .map(|i| backref::explicit_link(i, &items, &rinfo, &body_reports, cfg))
+        .filter_map(|i| backref::explicit_link(i, &items, &rinfo, &body_reports, cfg))
         .collect();
 
-    // --- merge: explicit first, then similarity to other reports.
-    let mut cands: Vec<Cand> = Vec::new();
-    for (i, (mut s, e)) in sim.into_iter().zip(explicit).enumerate() {
-        if let Some(e) = e {
+    // --- merge: explicit first, then similarity to other reports (both
+    // lists are in `from` order).
+    let mut cands: Vec<Cand> = Vec::with_capacity(sim.len() + explicit.len());
+    let mut explicit = explicit.into_iter().peekable();
+    let mut sim = sim.into_iter().peekable();
+    while let Some(from) = match (explicit.peek(), sim.peek()) {
+        (Some(e), Some(c)) => Some(e.from.min(c.from)),
+        (Some(e), None) => Some(e.from),
+        (None, Some(c)) => Some(c.from),
+        (None, None) => None,
+    } {
+        let mut own: Vec<Cand> = Vec::new();
+        while let Some(c) = sim.next_if(|c| c.from == from) {
+            own.push(c);
+        }
+        if let Some(e) = explicit.next_if(|e| e.from == from) {
             let er = items[e.to as usize].report;
-            s.retain(|c| items[c.to as usize].report != er);
-            s.truncate(cfg.max_candidates.saturating_sub(1));
+            own.retain(|c| items[c.to as usize].report != er);
+            own.truncate(cfg.max_candidates.saturating_sub(1));
             cands.push(e);
         }
-        debug_assert!(s.iter().all(|c| c.from as usize == i));
-        cands.extend(s);
+        cands.extend(own);
     }
 
-    let (chains, chain_of) = chain::build(&items, &rinfo, &theme_names, &cands);
-    let mut links: Vec<Link> = cands
-        .iter()
-        .map(|c| {
-            let (a, b) = (&items[c.from as usize], &items[c.to as usize]);
+    let (chains, chain_of_item) = chain::build(&items, &rinfo, &theme_names, &cands);
+    let mut chain_at = vec![u32::MAX; n];
+    for (i, &c) in chain_of_item.iter().enumerate() {
+        chain_at[positions[i] as usize] = c;
+    }
+    drop((chain_of_item, positions));
+    cands.sort_by(|a, b| {
+        (&items[a.from as usize].id, &items[a.to as usize].id)
+            .cmp(&(&items[b.from as usize].id, &items[b.to as usize].id))
+    });
+    Ok(LinkResult {
+        items,
+        lex,
+        cands,
+        chains,
+        chain_at,
+    })
+}
+
+/// Per-thread scratch of the similarity queries: partial scores per
+/// statement and a dense copy of the query vector.
+#[derive(Default)]
+struct QueryScratch {
+    acc: Option<Accumulator>,
+    dense: Vec<f32>,
+}
+
+impl QueryScratch {
+    fn sized(&mut self, n: usize, terms: usize) -> (&mut Accumulator, &mut [f32]) {
+        if self.acc.as_ref().is_none_or(|a| a.len() < n) {
+            self.acc = Some(Accumulator::new(n));
+        }
+        if self.dense.len() < terms {
+            self.dense = vec![0.0; terms];
+        }
+        let acc = self.acc.get_or_insert_with(|| Accumulator::new(n));
+        (acc, &mut self.dense)
+    }
+}
+
+thread_local! {
+    static QUERY_SCRATCH: std::cell::RefCell<QueryScratch> = Default::default();
+}
+
+/// The similarity candidates of statement `i` against the postings of
+/// statements before `limit`: the best per earlier report, at most
+/// `max_candidates`, same-body first.
+#[allow(clippy::too_many_arguments)]
+fn query(
+    i: usize,
+    limit: u32,
+    items: &[Item],
+    rinfo: &[ReportInfo],
+    body_post: &[Postings],
+    global: &Postings,
+    acc: &mut Accumulator,
+    dense: &mut [f32],
+    cfg: &LinkConfig,
+) -> Vec<Cand> {
+    let it = &items[i];
+    if !it.source {
+        return Vec::new();
+    }
+    let body = it.report.and_then(|r| rinfo[r].body);
+    let mut cands: Vec<u32> = Vec::new();
+    if let Some(b) = body {
+        for (t, w) in similarity::top_terms(&it.vec, cfg.query_terms) {
+            for &(j, wd, _) in body_post[b as usize].recent(t, limit, cfg.posting_window) {
+                acc.add(j, w * wd);
+            }
+        }
+        cands.extend(acc.drain_top(cfg.candidates_per_query));
+    }
+    for (t, w) in similarity::top_terms(&it.vec, cfg.cross_query_terms) {
+        for &(j, wd, bj) in global.recent(t, limit, cfg.posting_window) {
+            if body.is_none() || bj == u32::MAX || Some(bj) != body {
+                acc.add(j, w * wd);
+            }
+        }
+    }
+    cands.extend(acc.drain_top(cfg.candidates_per_query));
+    for &(t, w) in &it.vec {
+        dense[t as usize] = w;
+    }
+    let mut out: Vec<Cand> = cands
+        .into_iter()
+        .filter_map(|j| {
+            let jt = &items[j as usize];
+            let cos = similarity::cosine_dense(dense, &jt.vec);
+            let (s, cross) = finish_score(cos, it, jt, rinfo, cfg);
+            let th = if cross {
+                cfg.cross_force_threshold
+            } else if it.shortcoming {
+                cfg.threshold
+            } else {
+                cfg.progress_threshold
+            };
+            (s >= th).then_some(Cand {
+                from: i as u32,
+                to: j,
+                score: s,
+                method: LinkMethod::Similarity,
+                status: None,
+                cross,
+            })
+        })
+        .collect();
+    for &(t, _) in &it.vec {
+        dense[t as usize] = 0.0;
+    }
+    best_per_report(&mut out, items);
+    out.truncate(cfg.max_candidates);
+    out
+}
+
+/// What linking found, held compactly: links are made one at a time when
+/// read ([`LinkResult::links`]), and the chain of each statement is looked up
+/// by its position in the [`StatementSource`].
+pub struct LinkResult {
+    items: Vec<Item>,
+    lex: text::Lexicon,
+    /// Sorted by (from id, to id).
+    cands: Vec<Cand>,
+    chains: Vec<Chain>,
+    /// Chain index by source position, `u32::MAX` when in none.
+    chain_at: Vec<u32>,
+}
+
+impl LinkResult {
+    /// Number of links.
+    pub fn link_count(&self) -> usize {
+        self.cands.len()
+    }
+
+    /// The links, sorted by (from, to).
+    pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
+        self.cands.iter().map(|c| {
+            let (a, b) = (&self.items[c.from as usize], &self.items[c.to as usize]);
             Link {
                 from: a.id.to_string(),
                 to: b.id.to_string(),
@@ -660,17 +761,38 @@ pub fn link_from<S: StatementSource + ?Sized>(
                 terms: similarity::shared(&a.vec, &b.vec)
                     .into_iter()
                     .take(5)
-                    .map(|(t, _)| lex.term(t).to_string())
+                    .map(|(t, _)| self.lex.term(t).to_string())
                     .collect(),
             }
         })
-        .collect();
-    links.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    Ok(Linked {
-        links,
-        chains,
-        chain_of,
-    })
+    }
+
+    /// The chains, sorted by id.
+    pub fn chains(&self) -> &[Chain] {
+        &self.chains
+    }
+
+    /// The chain id of the statement at `position` in the source, if any.
+    pub fn chain_at(&self, position: usize) -> Option<&str> {
+        let c = *self.chain_at.get(position)?;
+        self.chains.get(c as usize).map(|c| c.id.as_str())
+    }
+
+    /// Everything as owned values, chains looked up by statement id.
+    pub fn into_linked(self) -> Linked {
+        let links = self.links().collect();
+        let mut chain_of = BTreeMap::new();
+        for chain in &self.chains {
+            for s in &chain.statements {
+                chain_of.insert(s.clone(), chain.id.clone());
+            }
+        }
+        Linked {
+            links,
+            chains: self.chains,
+            chain_of,
+        }
+    }
 }
 
 /// Keep only the best link per target report, then order: same-body links

@@ -176,6 +176,20 @@ impl Postings {
         }
     }
 
+    /// Add statement `idx` (in increasing order) for queries that read at
+    /// most `window` postings per term, all before `idx`: older postings are
+    /// dropped, so each list holds at most 1.5 × `window` entries.
+    pub fn add_recent(&mut self, idx: u32, body: u32, terms: &[(u32, f32)], window: usize) {
+        let keep = window.max(1);
+        for &(t, w) in terms {
+            let list = self.map.entry(t).or_default();
+            list.push((idx, w, body));
+            if list.len() > keep + keep / 2 {
+                list.drain(..list.len() - keep);
+            }
+        }
+    }
+
     /// The at most `window` most recent postings of `term` before `limit`.
     pub fn recent(&self, term: u32, limit: u32, window: usize) -> &[Posting] {
         match self.map.get(&term) {
@@ -201,6 +215,16 @@ impl Accumulator {
             acc: vec![0.0; n],
             touched: Vec::new(),
         }
+    }
+
+    /// Number of statements it has room for.
+    pub fn len(&self) -> usize {
+        self.acc.len()
+    }
+
+    /// True when it has room for none.
+    pub fn is_empty(&self) -> bool {
+        self.acc.is_empty()
     }
 
     /// Add `w` to statement `idx`.
