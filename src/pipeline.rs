@@ -420,7 +420,7 @@ struct Written {
 
 /// Indexing memory budget of the tantivy writer: a fixed amount whatever the
 /// batch size (segments are flushed when it fills).
-const INDEX_WRITER_MEMORY: usize = 64 << 20;
+const INDEX_WRITER_MEMORY: usize = 16 << 20;
 
 /// Link the statements of a batch, then write the dataset and the index,
 /// streaming the statements from the spill in dataset order.
@@ -440,8 +440,15 @@ fn link_and_write(
     } = batch;
     let spill = spill.seal().map_err(PipelineError::Spill)?;
     reporter.phase("linking");
-    let linked =
-        link::link_from(&reports, &spill, &LinkConfig::default()).map_err(PipelineError::Spill)?;
+    let linked = link::link_from(
+        &reports,
+        &spill,
+        &LinkConfig::default(),
+        link::Scratch::Disk(out),
+    )
+    .map_err(|e| match e {
+        link::LinkError::Source(e) | link::LinkError::Scratch(e) => PipelineError::Spill(e),
+    })?;
 
     reporter.phase("writing");
     // Dataset order: reports by (file, id); statements by report, page,
@@ -463,24 +470,36 @@ fn link_and_write(
     errors.sort();
 
     let mut dataset = DatasetWriter::create(&out.join("dataset"), csv)?;
-    let mut index = IndexBuilder::create(&out.join("index"), INDEX_WRITER_MEMORY)?;
     for k in &keys {
         let mut s = spill
             .get(k.position as usize)
             .map_err(PipelineError::Spill)?;
         s.chain_id = linked.chain_at(k.position as usize).map(str::to_string);
         dataset.statement(&s)?;
+    }
+    let totals = dataset.finish(&reports, linked.links(), linked.chains(), &errors, rules)?;
+    if let Some(e) = linked.error() {
+        return Err(PipelineError::Spill(e));
+    }
+    let (links, chains) = (linked.link_count(), linked.chains().len());
+    // The index is written after linking's results are gone, so the two
+    // never take memory at the same time.
+    drop(linked);
+    let mut index = IndexBuilder::create(&out.join("index"), INDEX_WRITER_MEMORY)?;
+    for k in &keys {
         if let Some(r) = reports.get(k.report as usize) {
+            let s = spill
+                .get(k.position as usize)
+                .map_err(PipelineError::Spill)?;
             index.add(r, &s)?;
         }
     }
     index.finish()?;
-    let totals = dataset.finish(&reports, linked.links(), linked.chains(), &errors, rules)?;
     Ok(Written {
         reports,
         totals,
-        links: linked.link_count(),
-        chains: linked.chains().len(),
+        links,
+        chains,
         errors,
     })
 }

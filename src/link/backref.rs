@@ -9,7 +9,7 @@
 //! (lower) `explicit_threshold`: body and year already agree, so weaker
 //! textual evidence is enough. The stated status is copied onto the link.
 
-use super::{Cand, Item, LinkConfig, ReportInfo, score};
+use super::{Cand, Item, LinkConfig, ReportInfo, ThemeSets, VectorStore, score};
 use crate::model::{Kind, LinkMethod};
 
 /// Added to the score of recommendations, areas for improvement and causes of
@@ -28,7 +28,8 @@ fn actionable(kind: Kind) -> bool {
 pub(crate) fn explicit_link(
     i: usize,
     items: &[Item],
-    reports: &[ReportInfo],
+    store: &VectorStore,
+    (reports, themes): (&[ReportInfo], &ThemeSets),
     body_reports: &[Vec<usize>],
     cfg: &LinkConfig,
 ) -> Option<Cand> {
@@ -67,7 +68,7 @@ pub(crate) fn explicit_link(
     };
     groups
         .into_iter()
-        .find_map(|targets| best_in(i, &targets, items, reports, cfg))
+        .find_map(|targets| best_in(i, &targets, items, store, (reports, themes), cfg))
 }
 
 /// The best target of statement `i`'s back-reference among the statements of
@@ -76,10 +77,13 @@ fn best_in(
     i: usize,
     targets: &[usize],
     items: &[Item],
-    reports: &[ReportInfo],
+    store: &VectorStore,
+    (reports, themes): (&[ReportInfo], &ThemeSets),
     cfg: &LinkConfig,
 ) -> Option<Cand> {
     let it = &items[i];
+    let own = store.vector(i as u32);
+    let mut other = Vec::new();
     let (_, status) = it.back_ref?;
     let mut best: Option<(f32, f32, usize)> = None; // rank, score, statement
     for &r in targets {
@@ -88,7 +92,8 @@ fn best_in(
             if matches!(jt.kind, Kind::GradedJudgement | Kind::InnovativePractice) {
                 continue;
             }
-            let (sc, _) = score(it, jt, reports, cfg);
+            store.get(j as u32, &mut other);
+            let (sc, _) = score((it, &own), (jt, &other), reports, themes, cfg);
             // What a later report says it "recommended" or "identified" is
             // usually one of the earlier report's recommendations, areas for
             // improvement or causes of concern: prefer those when choosing.

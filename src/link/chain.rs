@@ -3,8 +3,8 @@
 //! Cross-force links are kept as links but never merge chains: a chain is the
 //! history of one shortcoming at one body.
 
-use super::{Cand, Item, ReportInfo};
-use crate::model::{Chain, LinkStatus, ids};
+use super::{Cand, IdTable, Item, ReportInfo, ThemeSets};
+use crate::model::{Chain, LinkStatus};
 use std::collections::BTreeMap;
 
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
@@ -19,8 +19,9 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 /// Build chains from the links among `items` (indices are canonical order).
 pub(crate) fn build(
     items: &[Item],
+    ids: &IdTable,
     reports: &[ReportInfo],
-    theme_names: &[String],
+    (theme_sets, theme_names): (&ThemeSets, &[String]),
     links: &[Cand],
 ) -> (Vec<Chain>, Vec<u32>) {
     let n = items.len();
@@ -53,7 +54,9 @@ pub(crate) fn build(
         // Publication order, ties by statement id.
         members.sort_by(|&a, &b| {
             let (ia, ib) = (&items[a as usize], &items[b as usize]);
-            ia.date.cmp(&ib.date).then_with(|| ia.id.cmp(&ib.id))
+            ia.date
+                .cmp(&ib.date)
+                .then_with(|| ids.get(a).cmp(ids.get(b)))
         });
         let mut report_ids: Vec<String> = Vec::new();
         for &m in &members {
@@ -80,7 +83,7 @@ pub(crate) fn build(
         forces.dedup();
         let mut themes: Vec<String> = members
             .iter()
-            .flat_map(|&m| items[m as usize].themes.iter())
+            .flat_map(|&m| theme_sets.sets[items[m as usize].themes as usize].iter())
             .map(|&t| theme_names[t as usize].clone())
             .collect();
         themes.sort();
@@ -99,18 +102,15 @@ pub(crate) fn build(
                 let (fa, fb) = (&items[a.from as usize], &items[b.from as usize]);
                 fa.date
                     .cmp(&fb.date)
-                    .then_with(|| fa.id.cmp(&fb.id))
-                    .then_with(|| items[a.to as usize].id.cmp(&items[b.to as usize].id))
+                    .then_with(|| ids.get(a.from).cmp(ids.get(b.from)))
+                    .then_with(|| ids.get(a.to).cmp(ids.get(b.to)))
             })
             .and_then(|l| l.status);
         let first = members[0];
-        let id = ids::chain_id(&items[first as usize].id);
+        let id = crate::model::ids::chain_id(ids.get(first));
         let chain = Chain {
             id,
-            statements: members
-                .iter()
-                .map(|&m| items[m as usize].id.to_string())
-                .collect(),
+            statements: members.iter().map(|&m| ids.get(m).to_string()).collect(),
             reports: report_ids,
             forces,
             themes,

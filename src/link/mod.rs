@@ -27,11 +27,14 @@ mod backref;
 mod chain;
 pub mod similarity;
 pub mod text;
+mod vectors;
 
 use crate::model::{Chain, Kind, Link, LinkMethod, LinkStatus, Report, Statement};
 use rayon::prelude::*;
 use similarity::{Accumulator, Postings, SparseVec};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+use vectors::VectorStore;
 
 /// Tuning of linking. See [`LinkConfig::default`] for the chosen values.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,17 +167,16 @@ pub(crate) struct ReportInfo {
 }
 
 /// A statement as linking sees it: compact, without its text (the text is
-/// only read, in streaming passes, to build the vocabulary and the vector).
+/// only read, in streaming passes, to build the vocabulary and the vector)
+/// and without its vector (in the [`VectorStore`], by the same index).
 pub(crate) struct Item {
-    pub id: Box<str>,
     pub kind: Kind,
     /// The statement's back-reference: stated year and status.
     pub back_ref: Option<(Option<i32>, Option<LinkStatus>)>,
     pub report: Option<usize>,
     pub date: Option<DateKey>,
-    pub vec: SparseVec,
-    /// Theme ids (index in the batch's sorted theme list), sorted.
-    pub themes: Box<[u32]>,
+    /// Its set of themes: an index in the batch's [`ThemeSets`].
+    pub themes: u32,
     /// Describes a shortcoming (see [`is_shortcoming`]).
     pub shortcoming: bool,
     /// Can be the earlier end of a similarity link: a shortcoming of a dated
@@ -249,6 +251,52 @@ where
             Ok(state)
         })
         .collect()
+}
+
+/// Statement ids by canonical index, in one buffer.
+pub(crate) struct IdTable {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl IdTable {
+    fn from(ids: Vec<Box<str>>) -> IdTable {
+        let mut text = String::with_capacity(ids.iter().map(|i| i.len()).sum());
+        let mut ends = Vec::with_capacity(ids.len());
+        for id in ids {
+            text.push_str(&id);
+            ends.push(text.len() as u32);
+        }
+        IdTable { text, ends }
+    }
+
+    /// The id of item `i`.
+    pub fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
+/// The distinct theme sets of a batch's statements (each sorted theme ids,
+/// indexes in the batch's sorted theme names); items refer to them by index.
+#[derive(Default)]
+pub(crate) struct ThemeSets {
+    pub sets: Vec<Box<[u32]>>,
+    index: BTreeMap<Box<[u32]>, u32>,
+}
+
+impl ThemeSets {
+    fn intern(&mut self, set: Vec<u32>) -> u32 {
+        let set: Box<[u32]> = set.into();
+        if let Some(&i) = self.index.get(&set) {
+            return i;
+        }
+        let i = self.sets.len() as u32;
+        self.sets.push(set.clone());
+        self.index.insert(set, i);
+        i
+    }
 }
 
 /// A link under construction (indices in canonical order).
@@ -328,8 +376,14 @@ fn round4(x: f32) -> f32 {
 }
 
 /// Score of a pair and whether it is cross-force.
-pub(crate) fn score(a: &Item, b: &Item, reports: &[ReportInfo], cfg: &LinkConfig) -> (f32, bool) {
-    finish_score(similarity::cosine(&a.vec, &b.vec), a, b, reports, cfg)
+pub(crate) fn score(
+    (a, av): (&Item, &[(u32, f32)]),
+    (b, bv): (&Item, &[(u32, f32)]),
+    reports: &[ReportInfo],
+    themes: &ThemeSets,
+    cfg: &LinkConfig,
+) -> (f32, bool) {
+    finish_score(similarity::cosine(av, bv), a, b, reports, themes, cfg)
 }
 
 /// Score from the cosine: add the theme and body bonuses, clamp, round.
@@ -338,12 +392,17 @@ pub(crate) fn finish_score(
     a: &Item,
     b: &Item,
     reports: &[ReportInfo],
+    themes: &ThemeSets,
     cfg: &LinkConfig,
 ) -> (f32, bool) {
     let ba = a.report.and_then(|r| reports[r].body);
     let bb = b.report.and_then(|r| reports[r].body);
     let same = ba.is_some() && ba == bb;
-    let mut s = cos + cfg.theme_bonus * similarity::jaccard(&a.themes, &b.themes);
+    let (ta, tb) = (
+        &themes.sets[a.themes as usize],
+        &themes.sets[b.themes as usize],
+    );
+    let mut s = cos + cfg.theme_bonus * similarity::jaccard(ta, tb);
     if same {
         s += cfg.same_body_bonus;
     }
@@ -352,9 +411,10 @@ pub(crate) fn finish_score(
 
 /// Link the statements of a batch held in memory. See the module docs.
 pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> Linked {
-    match link_from(reports, statements, cfg) {
+    match link_from(reports, statements, cfg, Scratch::Memory) {
         Ok(result) => result.into_linked(),
-        Err(never) => match never {},
+        Err(LinkError::Source(never)) => match never {},
+        Err(LinkError::Scratch(e)) => unreachable!("vectors in memory do no I/O: {e}"),
     }
 }
 
@@ -367,13 +427,35 @@ struct Meta {
     shortcoming: bool,
 }
 
+/// Where linking keeps the statements' term vectors.
+#[derive(Debug, Clone, Copy)]
+pub enum Scratch<'a> {
+    /// In memory.
+    Memory,
+    /// In an anonymous scratch file in this folder, so that linking memory
+    /// does not grow with the text of the batch.
+    Disk(&'a Path),
+}
+
+/// Why linking failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError<E> {
+    /// Reading the statements failed.
+    #[error("reading statements: {0}")]
+    Source(E),
+    /// The vectors' scratch file failed.
+    #[error("linking scratch file: {0}")]
+    Scratch(std::io::Error),
+}
+
 /// Link the statements of a batch read from `src` (in any order: linking puts
 /// them in canonical order itself). Reading errors stop linking.
 pub fn link_from<S: StatementSource + ?Sized>(
     reports: &[Report],
     src: &S,
     cfg: &LinkConfig,
-) -> Result<LinkResult, S::Error> {
+    scratch: Scratch<'_>,
+) -> Result<LinkResult, LinkError<S::Error>> {
     // --- reports: sorted by (date, id), undated last; bodies by key.
     let mut rep_order: Vec<&Report> = reports.iter().collect();
     rep_order.sort_by(|a, b| {
@@ -430,7 +512,8 @@ pub fn link_from<S: StatementSource + ?Sized>(
             back_ref: s.back_reference.as_ref().map(|b| (b.year, b.status)),
             shortcoming: is_shortcoming(s),
         });
-    })?;
+    })
+    .map_err(LinkError::Source)?;
     let mut metas: Vec<Meta> = Vec::with_capacity(src.len());
     let mut words: HashSet<String> = HashSet::new();
     let mut theme_names: BTreeSet<String> = BTreeSet::new();
@@ -470,7 +553,8 @@ pub fn link_from<S: StatementSource + ?Sized>(
         src,
         || vec![0u32; n_terms],
         |df, _, s| similarity::count_df(df, &lex.analyze(&s.text)),
-    )?;
+    )
+    .map_err(LinkError::Source)?;
     let mut df = vec![0u32; n_terms];
     for part in dfs {
         for (d, x) in df.iter_mut().zip(part) {
@@ -480,48 +564,51 @@ pub fn link_from<S: StatementSource + ?Sized>(
     let idf = similarity::idf(&df, n);
     drop(df);
 
-    // --- pass 3: vectors, in canonical order.
-    let vectors: Vec<Vec<(u32, SparseVec, usize, Box<[u32]>)>> =
-        pass(src, Vec::new, |out, pos, s| {
-            let terms = lex.analyze(&s.text);
-            let mut themes: Vec<u32> = s
-                .themes
-                .iter()
-                .filter_map(|x| theme_names.binary_search(x).ok())
-                .map(|x| x as u32)
-                .collect();
-            themes.sort_unstable();
-            themes.dedup();
-            out.push((
-                canon_of[pos],
-                similarity::tfidf(&terms, &idf),
-                terms.len(),
-                themes.into(),
-            ));
-        })?;
+    // --- pass 3: vectors into the store, by canonical index.
+    let mut store = match scratch {
+        Scratch::Memory => VectorStore::memory(n),
+        Scratch::Disk(dir) => VectorStore::disk(dir, n).map_err(LinkError::Scratch)?,
+    };
+    let rest: Vec<Vec<(u32, usize, Vec<u32>)>> = pass(src, Vec::new, |out, pos, s| {
+        let terms = lex.analyze(&s.text);
+        let mut themes: Vec<u32> = s
+            .themes
+            .iter()
+            .filter_map(|x| theme_names.binary_search(x).ok())
+            .map(|x| x as u32)
+            .collect();
+        themes.sort_unstable();
+        themes.dedup();
+        store.put(canon_of[pos], similarity::tfidf(&terms, &idf));
+        out.push((canon_of[pos], terms.len(), themes));
+    })
+    .map_err(LinkError::Source)?;
+    store.seal();
     let mut slots: Vec<Option<Item>> = (0..n).map(|_| None).collect();
     let mut metas: Vec<Option<Meta>> = metas.into_iter().map(Some).collect();
-    for (c, vec, n_content, themes) in vectors.into_iter().flatten() {
+    let mut theme_sets = ThemeSets::default();
+    let mut id_of: Vec<Box<str>> = (0..n).map(|_| Box::from("")).collect();
+    for (c, n_content, themes) in rest.into_iter().flatten() {
         let Some(m) = metas[order[c as usize] as usize].take() else {
             continue;
         };
         let report = (m.report != usize::MAX).then_some(m.report);
         let date = report.and_then(|r| rinfo[r].date);
         let comparable = n_content >= cfg.min_content_words && date.is_some();
+        id_of[c as usize] = m.id;
         slots[c as usize] = Some(Item {
-            id: m.id,
             kind: m.kind,
             back_ref: m.back_ref,
             report,
             date,
-            vec,
-            themes,
+            themes: theme_sets.intern(themes),
             shortcoming: m.shortcoming,
             target: m.shortcoming && comparable,
             source: is_follow_up(m.kind) && comparable,
         });
     }
     drop((metas, canon_of));
+    let ids = IdTable::from(id_of);
     // Source position of each canonical index.
     let positions = order;
     let items: Vec<Item> = slots.into_iter().flatten().collect();
@@ -539,39 +626,33 @@ pub fn link_from<S: StatementSource + ?Sized>(
     let mut sim: Vec<Cand> = Vec::new();
     for r in rinfo.iter().filter(|r| r.date.is_some()) {
         let (start, end) = r.block;
+        let ctx = Query {
+            items: &items,
+            rinfo: &rinfo,
+            themes: &theme_sets,
+            body_post: &body_post,
+            global: &global,
+            store: &store,
+            cfg,
+        };
         let found: Vec<Vec<Cand>> = (start..end)
             .into_par_iter()
             .map(|i| {
                 QUERY_SCRATCH.with_borrow_mut(|scratch| {
-                    let (acc, dense) = scratch.sized(n, lex.terms.len());
-                    query(
-                        i,
-                        start as u32,
-                        &items,
-                        &rinfo,
-                        &body_post,
-                        &global,
-                        acc,
-                        dense,
-                        cfg,
-                    )
+                    scratch.size(n, lex.terms.len());
+                    ctx.run(i, start as u32, scratch)
                 })
             })
             .collect();
         sim.extend(found.into_iter().flatten());
-        for i in start..end {
-            let it = &items[i];
+        for (i, it) in items.iter().enumerate().take(end).skip(start) {
             if it.target {
+                let vec = store.vector(i as u32);
                 let body = body_at(i);
                 if let Some(b) = body {
-                    body_post[b as usize].add_recent(i as u32, 0, &it.vec, cfg.posting_window);
+                    body_post[b as usize].add_recent(i as u32, 0, &vec, cfg.posting_window);
                 }
-                global.add_recent(
-                    i as u32,
-                    body.unwrap_or(u32::MAX),
-                    &it.vec,
-                    cfg.posting_window,
-                );
+                global.add_recent(i as u32, body.unwrap_or(u32::MAX), &vec, cfg.posting_window);
             }
         }
     }
@@ -586,7 +667,9 @@ pub fn link_from<S: StatementSource + ?Sized>(
     }
     let explicit: Vec<Cand> = (0..n)
         .into_par_iter()
-        .filter_map(|i| backref::explicit_link(i, &items, &rinfo, &body_reports, cfg))
+        .filter_map(|i| {
+            backref::explicit_link(i, &items, &store, (&rinfo, &theme_sets), &body_reports, cfg)
+        })
         .collect();
 
     // --- merge: explicit first, then similarity to other reports (both
@@ -613,18 +696,21 @@ pub fn link_from<S: StatementSource + ?Sized>(
         cands.extend(own);
     }
 
-    let (chains, chain_of_item) = chain::build(&items, &rinfo, &theme_names, &cands);
+    let (chains, chain_of_item) =
+        chain::build(&items, &ids, &rinfo, (&theme_sets, &theme_names), &cands);
     let mut chain_at = vec![u32::MAX; n];
     for (i, &c) in chain_of_item.iter().enumerate() {
         chain_at[positions[i] as usize] = c;
     }
     drop((chain_of_item, positions));
-    cands.sort_by(|a, b| {
-        (&items[a.from as usize].id, &items[a.to as usize].id)
-            .cmp(&(&items[b.from as usize].id, &items[b.to as usize].id))
-    });
+    cands.sort_by(|a, b| (ids.get(a.from), ids.get(a.to)).cmp(&(ids.get(b.from), ids.get(b.to))));
+    drop(items);
+    if let Some(e) = store.error() {
+        return Err(LinkError::Scratch(e));
+    }
     Ok(LinkResult {
-        items,
+        ids,
+        store,
         lex,
         cands,
         chains,
@@ -633,23 +719,24 @@ pub fn link_from<S: StatementSource + ?Sized>(
 }
 
 /// Per-thread scratch of the similarity queries: partial scores per
-/// statement and a dense copy of the query vector.
+/// statement, a dense copy of the query vector, and vector buffers.
 #[derive(Default)]
 struct QueryScratch {
     acc: Option<Accumulator>,
     dense: Vec<f32>,
+    own: SparseVec,
+    other: SparseVec,
 }
 
 impl QueryScratch {
-    fn sized(&mut self, n: usize, terms: usize) -> (&mut Accumulator, &mut [f32]) {
+    /// Make room for `n` statements and `terms` terms.
+    fn size(&mut self, n: usize, terms: usize) {
         if self.acc.as_ref().is_none_or(|a| a.len() < n) {
             self.acc = Some(Accumulator::new(n));
         }
         if self.dense.len() < terms {
             self.dense = vec![0.0; terms];
         }
-        let acc = self.acc.get_or_insert_with(|| Accumulator::new(n));
-        (acc, &mut self.dense)
     }
 }
 
@@ -657,82 +744,98 @@ thread_local! {
     static QUERY_SCRATCH: std::cell::RefCell<QueryScratch> = Default::default();
 }
 
-/// The similarity candidates of statement `i` against the postings of
-/// statements before `limit`: the best per earlier report, at most
-/// `max_candidates`, same-body first.
-#[allow(clippy::too_many_arguments)]
-fn query(
-    i: usize,
-    limit: u32,
-    items: &[Item],
-    rinfo: &[ReportInfo],
-    body_post: &[Postings],
-    global: &Postings,
-    acc: &mut Accumulator,
-    dense: &mut [f32],
-    cfg: &LinkConfig,
-) -> Vec<Cand> {
-    let it = &items[i];
-    if !it.source {
-        return Vec::new();
-    }
-    let body = it.report.and_then(|r| rinfo[r].body);
-    let mut cands: Vec<u32> = Vec::new();
-    if let Some(b) = body {
-        for (t, w) in similarity::top_terms(&it.vec, cfg.query_terms) {
-            for &(j, wd, _) in body_post[b as usize].recent(t, limit, cfg.posting_window) {
-                acc.add(j, w * wd);
+/// What the similarity queries of one report read: postings of the
+/// statements of earlier reports only.
+struct Query<'a> {
+    items: &'a [Item],
+    rinfo: &'a [ReportInfo],
+    themes: &'a ThemeSets,
+    body_post: &'a [Postings],
+    global: &'a Postings,
+    store: &'a VectorStore,
+    cfg: &'a LinkConfig,
+}
+
+impl Query<'_> {
+    /// The similarity candidates of statement `i` against the postings of
+    /// statements before `limit`: the best per earlier report, at most
+    /// `max_candidates`, same-body first.
+    fn run(&self, i: usize, limit: u32, scratch: &mut QueryScratch) -> Vec<Cand> {
+        let (items, rinfo, cfg) = (self.items, self.rinfo, self.cfg);
+        let it = &items[i];
+        if !it.source {
+            return Vec::new();
+        }
+        let QueryScratch {
+            acc,
+            dense,
+            own,
+            other,
+        } = scratch;
+        let Some(acc) = acc.as_mut() else {
+            return Vec::new();
+        };
+        self.store.get(i as u32, own);
+        let body = it.report.and_then(|r| rinfo[r].body);
+        let mut cands: Vec<u32> = Vec::new();
+        if let Some(b) = body {
+            for (t, w) in similarity::top_terms(own, cfg.query_terms) {
+                for &(j, wd, _) in self.body_post[b as usize].recent(t, limit, cfg.posting_window) {
+                    acc.add(j, w * wd);
+                }
+            }
+            cands.extend(acc.drain_top(cfg.candidates_per_query));
+        }
+        for (t, w) in similarity::top_terms(own, cfg.cross_query_terms) {
+            for &(j, wd, bj) in self.global.recent(t, limit, cfg.posting_window) {
+                if body.is_none() || bj == u32::MAX || Some(bj) != body {
+                    acc.add(j, w * wd);
+                }
             }
         }
         cands.extend(acc.drain_top(cfg.candidates_per_query));
-    }
-    for (t, w) in similarity::top_terms(&it.vec, cfg.cross_query_terms) {
-        for &(j, wd, bj) in global.recent(t, limit, cfg.posting_window) {
-            if body.is_none() || bj == u32::MAX || Some(bj) != body {
-                acc.add(j, w * wd);
-            }
+        for &(t, w) in own.iter() {
+            dense[t as usize] = w;
         }
-    }
-    cands.extend(acc.drain_top(cfg.candidates_per_query));
-    for &(t, w) in &it.vec {
-        dense[t as usize] = w;
-    }
-    let mut out: Vec<Cand> = cands
-        .into_iter()
-        .filter_map(|j| {
-            let jt = &items[j as usize];
-            let cos = similarity::cosine_dense(dense, &jt.vec);
-            let (s, cross) = finish_score(cos, it, jt, rinfo, cfg);
-            let th = if cross {
-                cfg.cross_force_threshold
-            } else if it.shortcoming {
-                cfg.threshold
-            } else {
-                cfg.progress_threshold
-            };
-            (s >= th).then_some(Cand {
-                from: i as u32,
-                to: j,
-                score: s,
-                method: LinkMethod::Similarity,
-                status: None,
-                cross,
+        let mut out: Vec<Cand> = cands
+            .into_iter()
+            .filter_map(|j| {
+                let jt = &items[j as usize];
+                self.store.get(j, other);
+                let cos = similarity::cosine_dense(dense, other);
+                let (s, cross) = finish_score(cos, it, jt, rinfo, self.themes, cfg);
+                let th = if cross {
+                    cfg.cross_force_threshold
+                } else if it.shortcoming {
+                    cfg.threshold
+                } else {
+                    cfg.progress_threshold
+                };
+                (s >= th).then_some(Cand {
+                    from: i as u32,
+                    to: j,
+                    score: s,
+                    method: LinkMethod::Similarity,
+                    status: None,
+                    cross,
+                })
             })
-        })
-        .collect();
-    for &(t, _) in &it.vec {
-        dense[t as usize] = 0.0;
+            .collect();
+        for &(t, _) in own.iter() {
+            dense[t as usize] = 0.0;
+        }
+        best_per_report(&mut out, items);
+        out.truncate(cfg.max_candidates);
+        out
     }
-    best_per_report(&mut out, items);
-    out.truncate(cfg.max_candidates);
-    out
 }
 
 /// What linking found, held compactly: links are made one at a time when
 /// read ([`LinkResult::links`]), and the chain of each statement is looked up
 /// by its position in the [`StatementSource`].
 pub struct LinkResult {
-    items: Vec<Item>,
+    ids: IdTable,
+    store: VectorStore,
     lex: text::Lexicon,
     /// Sorted by (from id, to id).
     cands: Vec<Cand>,
@@ -747,24 +850,30 @@ impl LinkResult {
         self.cands.len()
     }
 
-    /// The links, sorted by (from, to).
+    /// The links, sorted by (from, to). A vector that cannot be read back
+    /// gives a link without `terms` and is reported by [`LinkResult::error`].
     pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
         self.cands.iter().map(|c| {
-            let (a, b) = (&self.items[c.from as usize], &self.items[c.to as usize]);
+            let (av, bv) = (self.store.vector(c.from), self.store.vector(c.to));
             Link {
-                from: a.id.to_string(),
-                to: b.id.to_string(),
+                from: self.ids.get(c.from).to_string(),
+                to: self.ids.get(c.to).to_string(),
                 score: c.score,
                 method: c.method,
                 status: c.status,
                 cross_force: c.cross,
-                terms: similarity::shared(&a.vec, &b.vec)
+                terms: similarity::shared(&av, &bv)
                     .into_iter()
                     .take(5)
                     .map(|(t, _)| self.lex.term(t).to_string())
                     .collect(),
             }
         })
+    }
+
+    /// The first error reading the vectors' scratch file since linking.
+    pub fn error(&self) -> Option<std::io::Error> {
+        self.store.error()
     }
 
     /// The chains, sorted by id.
