@@ -285,7 +285,7 @@ fn run_in_pool(
 struct Prepared {
     report_id: String,
     page: u32,
-    char_start: u64,
+    char_start: u32,
     id: u64,
     bytes: Vec<u8>,
 }
@@ -295,7 +295,7 @@ impl Prepared {
         Ok(Prepared {
             report_id: s.report_id.clone(),
             page: s.page,
-            char_start: s.char_start as u64,
+            char_start: u32::try_from(s.char_start).unwrap_or(u32::MAX),
             id: id_key(&s.id),
             bytes: SpillWriter::encode(s)?,
         })
@@ -317,7 +317,7 @@ fn id_key(id: &str) -> u64 {
 struct StatementKey {
     report: u32,
     page: u32,
-    char_start: u64,
+    char_start: u32,
     id: u64,
     position: u32,
 }

@@ -32,7 +32,7 @@ mod vectors;
 use crate::model::{Chain, Kind, Link, LinkMethod, LinkStatus, Report, Statement};
 use rayon::prelude::*;
 use similarity::{Accumulator, Postings, SparseVec};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use vectors::VectorStore;
 
@@ -253,28 +253,30 @@ where
         .collect()
 }
 
-/// Statement ids by canonical index, in one buffer.
+/// Statement ids in one buffer, by index.
+#[derive(Default)]
 pub(crate) struct IdTable {
     text: String,
-    ends: Vec<u32>,
+    ends: Vec<usize>,
 }
 
 impl IdTable {
-    fn from(ids: Vec<Box<str>>) -> IdTable {
-        let mut text = String::with_capacity(ids.iter().map(|i| i.len()).sum());
-        let mut ends = Vec::with_capacity(ids.len());
-        for id in ids {
-            text.push_str(&id);
-            ends.push(text.len() as u32);
-        }
-        IdTable { text, ends }
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
     }
 
-    /// The id of item `i`.
+    fn append(&mut self, other: &IdTable) {
+        for i in 0..other.ends.len() {
+            self.push(other.get(i as u32));
+        }
+    }
+
+    /// The id at `i`.
     pub fn get(&self, i: u32) -> &str {
         let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 }
 
@@ -420,11 +422,13 @@ pub fn link(reports: &[Report], statements: &[Statement], cfg: &LinkConfig) -> L
 
 /// What the first pass keeps of a statement.
 struct Meta {
-    id: Box<str>,
-    report: usize,
+    /// Index in the sorted reports, `u32::MAX` when unknown.
+    report: u32,
     kind: Kind,
     back_ref: Option<(Option<i32>, Option<LinkStatus>)>,
     shortcoming: bool,
+    /// Theme set (per chunk in the pass, then in the batch's [`ThemeSets`]).
+    themes: u32,
 }
 
 /// Where linking keeps the statements' term vectors.
@@ -493,59 +497,99 @@ pub fn link_from<S: StatementSource + ?Sized>(
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
 
-    // --- pass 1: identity, kind and cue of each statement; the vocabulary.
-    type Pass1 = (Vec<Meta>, HashSet<String>, BTreeSet<String>);
-    let chunks: Vec<Pass1> = pass(src, Pass1::default, |(metas, words, themes), _, s| {
-        text::add_words(words, &s.text);
-        for t in &s.themes {
-            if !themes.contains(t) {
-                themes.insert(t.clone());
+    // --- pass 1: identity, kind, cue and themes of each statement; the
+    // vocabulary. Ids go into one buffer; theme sets are interned per chunk.
+    #[derive(Default)]
+    struct Pass1 {
+        metas: Vec<Meta>,
+        ids: IdTable,
+        words: HashSet<String>,
+        theme_sets: Vec<Vec<String>>,
+        theme_index: HashMap<Vec<String>, u32>,
+    }
+    let chunks: Vec<Pass1> = pass(src, Pass1::default, |p, _, s| {
+        text::add_words(&mut p.words, &s.text);
+        let mut names: Vec<String> = s.themes.clone();
+        names.sort_unstable();
+        names.dedup();
+        let themes = match p.theme_index.get(&names) {
+            Some(&t) => t,
+            None => {
+                let t = p.theme_sets.len() as u32;
+                p.theme_sets.push(names.clone());
+                p.theme_index.insert(names, t);
+                t
             }
-        }
-        metas.push(Meta {
-            id: s.id.as_str().into(),
+        };
+        p.ids.push(&s.id);
+        p.metas.push(Meta {
             report: rindex
                 .get(s.report_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX),
+                .map_or(u32::MAX, |&r| r as u32),
             kind: s.kind,
             back_ref: s.back_reference.as_ref().map(|b| (b.year, b.status)),
             shortcoming: is_shortcoming(s),
+            themes,
         });
     })
     .map_err(LinkError::Source)?;
+    let theme_names: Vec<String> = chunks
+        .iter()
+        .flat_map(|c| c.theme_sets.iter().flatten())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut theme_sets = ThemeSets::default();
     let mut metas: Vec<Meta> = Vec::with_capacity(src.len());
+    let mut source_ids = IdTable::default();
     let mut words: HashSet<String> = HashSet::new();
-    let mut theme_names: BTreeSet<String> = BTreeSet::new();
-    for (m, w, t) in chunks {
-        metas.extend(m);
-        words = text::merge_words(words, w);
-        theme_names.extend(t);
+    for c in chunks {
+        let global: Vec<u32> = c
+            .theme_sets
+            .iter()
+            .map(|names| {
+                let ids = names
+                    .iter()
+                    .filter_map(|x| theme_names.binary_search(x).ok())
+                    .map(|x| x as u32)
+                    .collect();
+                theme_sets.intern(ids)
+            })
+            .collect();
+        metas.extend(c.metas.into_iter().map(|mut m| {
+            m.themes = global[m.themes as usize];
+            m
+        }));
+        source_ids.append(&c.ids);
+        words = text::merge_words(words, c.words);
     }
-    let theme_names: Vec<String> = theme_names.into_iter().collect();
     let lex = text::Lexicon::from_words(words);
 
     // --- canonical order: report (date, id), then statement id.
     let n = metas.len();
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by(|&a, &b| {
-        let (ma, mb) = (&metas[a as usize], &metas[b as usize]);
-        (ma.report, &ma.id).cmp(&(mb.report, &mb.id))
+        (metas[a as usize].report, source_ids.get(a))
+            .cmp(&(metas[b as usize].report, source_ids.get(b)))
     });
     let mut canon_of = vec![0u32; n];
     for (c, &p) in order.iter().enumerate() {
         canon_of[p as usize] = c as u32;
     }
+    let mut ids = IdTable::default();
     for (i, &p) in order.iter().enumerate() {
+        ids.push(source_ids.get(p));
         let r = metas[p as usize].report;
-        if r != usize::MAX {
-            let blk = &mut rinfo[r].block;
+        if r != u32::MAX {
+            let blk = &mut rinfo[r as usize].block;
             if blk.1 == 0 {
                 blk.0 = i;
             }
             blk.1 = i + 1;
         }
     }
+    drop(source_ids);
 
     // --- pass 2: document frequencies.
     let n_terms = lex.terms.len();
@@ -569,50 +613,40 @@ pub fn link_from<S: StatementSource + ?Sized>(
         Scratch::Memory => VectorStore::memory(n),
         Scratch::Disk(dir) => VectorStore::disk(dir, n).map_err(LinkError::Scratch)?,
     };
-    let rest: Vec<Vec<(u32, usize, Vec<u32>)>> = pass(src, Vec::new, |out, pos, s| {
+    let mut content_terms = vec![0u32; n];
+    let counted: Vec<Vec<(u32, u32)>> = pass(src, Vec::new, |out, pos, s| {
         let terms = lex.analyze(&s.text);
-        let mut themes: Vec<u32> = s
-            .themes
-            .iter()
-            .filter_map(|x| theme_names.binary_search(x).ok())
-            .map(|x| x as u32)
-            .collect();
-        themes.sort_unstable();
-        themes.dedup();
         store.put(canon_of[pos], similarity::tfidf(&terms, &idf));
-        out.push((canon_of[pos], terms.len(), themes));
+        out.push((canon_of[pos], terms.len() as u32));
     })
     .map_err(LinkError::Source)?;
     store.seal();
-    let mut slots: Vec<Option<Item>> = (0..n).map(|_| None).collect();
-    let mut metas: Vec<Option<Meta>> = metas.into_iter().map(Some).collect();
-    let mut theme_sets = ThemeSets::default();
-    let mut id_of: Vec<Box<str>> = (0..n).map(|_| Box::from("")).collect();
-    for (c, n_content, themes) in rest.into_iter().flatten() {
-        let Some(m) = metas[order[c as usize] as usize].take() else {
-            continue;
-        };
-        let report = (m.report != usize::MAX).then_some(m.report);
-        let date = report.and_then(|r| rinfo[r].date);
-        let comparable = n_content >= cfg.min_content_words && date.is_some();
-        id_of[c as usize] = m.id;
-        slots[c as usize] = Some(Item {
-            kind: m.kind,
-            back_ref: m.back_ref,
-            report,
-            date,
-            themes: theme_sets.intern(themes),
-            shortcoming: m.shortcoming,
-            target: m.shortcoming && comparable,
-            source: is_follow_up(m.kind) && comparable,
-        });
+    for (c, count) in counted.into_iter().flatten() {
+        content_terms[c as usize] = count;
     }
-    drop((metas, canon_of));
-    let ids = IdTable::from(id_of);
+    let items: Vec<Item> = order
+        .iter()
+        .zip(&content_terms)
+        .map(|(&p, &n_content)| {
+            let m = &metas[p as usize];
+            let report = (m.report != u32::MAX).then_some(m.report as usize);
+            let date = report.and_then(|r| rinfo[r].date);
+            let comparable = n_content as usize >= cfg.min_content_words && date.is_some();
+            Item {
+                kind: m.kind,
+                back_ref: m.back_ref,
+                report,
+                date,
+                themes: m.themes,
+                shortcoming: m.shortcoming,
+                target: m.shortcoming && comparable,
+                source: is_follow_up(m.kind) && comparable,
+            }
+        })
+        .collect();
+    drop((metas, canon_of, content_terms));
     // Source position of each canonical index.
     let positions = order;
-    let items: Vec<Item> = slots.into_iter().flatten().collect();
-    debug_assert_eq!(items.len(), n);
     let body_at = |i: usize| items[i].report.and_then(|r| rinfo[r].body);
 
     // --- similarity links. Reports are taken in canonical order: the
