@@ -3,9 +3,13 @@
 //! Takes PDF files and folders, finds every PDF (recursively, sorted), reads and
 //! hashes each once, groups identical files, then extracts and segments the
 //! distinct ones in parallel with rayon. Each document is isolated: an error or
-//! even a panic becomes an [`ErrorRecord`] and the batch carries on. When every
-//! document is done it links repeat findings across the batch, then writes the
-//! dataset ([`crate::dataset`]) and the index ([`crate::index`]).
+//! even a panic becomes an [`ErrorRecord`] and the batch carries on. As each
+//! document finishes, its statements go to the [`spill`](crate::spill) (disk)
+//! with a small sort key in memory. When every document is done it links
+//! repeat findings across the batch, reading the spill in streaming passes,
+//! then writes the dataset ([`crate::dataset`]) and the index
+//! ([`crate::index`]) from the spill in dataset order. Memory therefore grows
+//! with the number of statements by a few dozen bytes each, not with the text.
 //!
 //! It does not decide how progress is shown (see [`crate::progress`]) nor print
 //! anything; the summary it returns is formatted by the CLI.

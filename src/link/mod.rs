@@ -1,11 +1,13 @@
 //! Linking: statements of all reports → repeat links and chains.
 //!
-//! Takes the [`Report`]s and [`Statement`]s of a whole batch and returns
+//! Takes the [`Report`]s and [`Statement`]s of a whole batch (a slice, or any
+//! [`StatementSource`] such as the pipeline's spill file) and returns
 //! [`Link`]s (a later statement → an earlier statement in another report that
 //! describes the same shortcoming) and [`Chain`]s (connected components over
-//! same-body links, read as timelines). It does not read or write files and
-//! does not change the statements; the caller sets `Statement::chain_id` from
-//! [`Linked::chain_of`].
+//! same-body links, read as timelines). It does not change the statements;
+//! the caller sets `Statement::chain_id` from [`Linked::chain_of`] or
+//! [`LinkResult::chain_at`]. Texts are read in streaming passes and never
+//! held; term vectors live in memory or in a scratch file ([`Scratch`]).
 //!
 //! How:
 //! 1. every statement is put in canonical order: report publication date,
@@ -14,7 +16,8 @@
 //! 2. text → terms ([`text`]: stems, synonyms, phrases, stop and genre words);
 //! 3. terms → TF-IDF vectors over the whole batch ([`similarity`]);
 //! 4. candidates from per-body and global inverted indexes over salient terms,
-//!    bounded per query (sub-quadratic), then exact scoring:
+//!    bounded per query (sub-quadratic; reports are queried in canonical
+//!    order, so postings older than the window are dropped), then exact scoring:
 //!    `cosine + theme_bonus · jaccard(themes) + same_body_bonus` (clamped to 1,
 //!    rounded to 4 decimals);
 //! 5. explicit back-references (`backref`);

@@ -523,3 +523,34 @@ fn back_reference_to_an_unrelated_report_makes_no_link() {
         out.links
     );
 }
+
+#[test]
+fn vectors_on_disk_and_statements_from_a_spill_give_the_same_links() {
+    let (reports, statements) = paraphrase_batch();
+    let cfg = LinkConfig::default();
+    let in_memory = link(&reports, &statements, &cfg);
+    assert!(!in_memory.links.is_empty() && !in_memory.chains.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = crate::spill::SpillWriter::create(dir.path()).unwrap();
+    // Arrival order differs from the slice's: linking must not care.
+    for s in statements.iter().rev() {
+        writer.push(s).unwrap();
+    }
+    let spill = writer.seal().unwrap();
+    let result = link_from(&reports, &spill, &cfg, Scratch::Disk(dir.path())).unwrap();
+    assert!(result.error().is_none());
+    let n = spill.len();
+    for (position, s) in statements.iter().rev().enumerate() {
+        assert_eq!(
+            result.chain_at(position),
+            in_memory.chain_of.get(&s.id).map(String::as_str),
+            "chain of {}",
+            s.id
+        );
+    }
+    assert_eq!(result.chain_at(n), None);
+    assert_eq!(result.link_count(), in_memory.links.len());
+    assert_eq!(result.into_linked(), in_memory);
+    // Both scratch files are anonymous: nothing is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
