@@ -255,6 +255,7 @@ fn run_in_pool(
         c.prune(distinct.iter().map(|d| d.sha256.as_str()));
     }
     let batch = std::sync::Mutex::new(Batch::new(&opts.out).map_err(PipelineError::Spill)?);
+    let finished = std::sync::atomic::AtomicUsize::new(0);
     distinct.par_iter().for_each(|d| {
         let outcome = process_isolated(d, rules, bodies, &opts.limits, cache.as_ref());
         let pages = outcome.report.as_ref().map_or(0, |r| r.pages);
@@ -270,6 +271,12 @@ fn run_in_pool(
             batch.add_document(outcome.cached, outcome.report, outcome.errors, prepared);
         }
         reporter.document_done(pages, failed);
+        // Large documents leave freed memory in their thread's arena.
+        if finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY
+            == TRIM_EVERY - 1
+        {
+            release_free_memory();
+        }
     });
     let mut batch = batch.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = batch.spill_error.take() {
@@ -413,6 +420,22 @@ impl Batch {
     }
 }
 
+/// Documents between two [`release_free_memory`] calls while extracting.
+const TRIM_EVERY: usize = 32;
+
+/// Give heap memory that is free but still held by the allocator back to the
+/// OS. glibc keeps what extraction freed in each thread's arena; linking and
+/// writing allocate differently, so without this the batch's peak is the sum
+/// of the phases rather than the largest of them.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes
+    // no pointers from us and is safe to call at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// What [`link_and_write`] wrote, for the summary.
 struct Written {
     reports: Vec<Report>,
@@ -443,6 +466,7 @@ fn link_and_write(
         ..
     } = batch;
     let spill = spill.seal().map_err(PipelineError::Spill)?;
+    release_free_memory();
     reporter.phase("linking");
     let linked = link::link_from(
         &reports,

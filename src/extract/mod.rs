@@ -26,6 +26,7 @@ mod tests;
 
 use crate::model::{DocInfo, Document, ExtractWarning, Page, PageQuality, TextLine};
 use interpreter::{FontCache, Interp, Matrix, RunLimits, mul};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -190,41 +191,64 @@ fn extract_inner(
         Some((a, b)) => (a.max(1), b.min(pages.len() as u32)),
         None => (1, pages.len() as u32),
     };
-    let mut cache = FontCache::default();
-    for (i, pr) in pages.iter().enumerate() {
-        let number = i as u32 + 1;
-        if number < first || number > last {
-            continue;
-        }
-        if Instant::now() > deadline {
-            warn(
-                &mut out,
-                Some(number),
-                "timeout",
-                format!(
-                    "document deadline of {:?} passed; later pages skipped",
-                    limits.doc_timeout
-                ),
-            );
-            break;
-        }
-        let page_deadline = deadline.min(Instant::now() + limits.page_timeout);
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            extract_page(&pdf, pr, limits, page_deadline, &mut cache)
-        }));
-        match result {
-            Ok((page, pw)) => {
-                for (cat, msg) in pw {
+    // Pages are read in parallel runs of consecutive pages (each run with
+    // its own font cache), so a long report keeps every core busy; results
+    // are put back in page order, so the output does not depend on threads.
+    let wanted: Vec<(u32, &load::PageRef<'_>)> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, pr)| (i as u32 + 1, pr))
+        .filter(|(number, _)| (first..=last).contains(number))
+        .collect();
+    let runs: Vec<Vec<PageOutcome>> = wanted
+        .par_chunks(PAGES_PER_RUN)
+        .map(|run| {
+            let mut cache = FontCache::default();
+            run.iter()
+                .map(|&(number, pr)| {
+                    if Instant::now() > deadline {
+                        return PageOutcome::PastDeadline;
+                    }
+                    let page_deadline = deadline.min(Instant::now() + limits.page_timeout);
+                    match catch_unwind(AssertUnwindSafe(|| {
+                        extract_page(&pdf, pr, limits, page_deadline, &mut cache)
+                    })) {
+                        Ok((mut page, warnings)) => {
+                            page.number = number;
+                            PageOutcome::Read(page, warnings)
+                        }
+                        Err(p) => {
+                            // The font cache may hold a half-built entry; start afresh.
+                            cache = FontCache::default();
+                            PageOutcome::Panicked(number, panic_message(&p))
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (outcome, &(number, _)) in runs.into_iter().flatten().zip(&wanted) {
+        match outcome {
+            PageOutcome::PastDeadline => {
+                warn(
+                    &mut out,
+                    Some(number),
+                    "timeout",
+                    format!(
+                        "document deadline of {:?} passed; later pages skipped",
+                        limits.doc_timeout
+                    ),
+                );
+                break;
+            }
+            PageOutcome::Read(page, warnings) => {
+                for (cat, msg) in warnings {
                     warn(&mut out, Some(number), cat, msg);
                 }
-                let mut page = page;
-                page.number = number;
                 out.pages.push(page);
             }
-            Err(p) => {
-                // The font cache may hold a half-built entry; start afresh.
-                cache = FontCache::default();
-                warn(&mut out, Some(number), "internal", panic_message(&p));
+            PageOutcome::Panicked(number, message) => {
+                warn(&mut out, Some(number), "internal", message);
                 out.pages.push(Page {
                     number,
                     width: 0.0,
@@ -270,6 +294,19 @@ fn doc_info(pdf: &lopdf::Document) -> DocInfo {
 }
 
 type PageWarnings = Vec<(&'static str, String)>;
+
+/// Consecutive pages read by one task with one font cache: long enough that
+/// fonts shared by neighbouring pages are parsed once per run, short enough
+/// that a long report is spread over every core.
+const PAGES_PER_RUN: usize = 8;
+
+/// What reading one page gave.
+enum PageOutcome {
+    Read(Page, PageWarnings),
+    Panicked(u32, String),
+    /// The document's deadline had passed before the page was started.
+    PastDeadline,
+}
 
 fn extract_page(
     pdf: &lopdf::Document,

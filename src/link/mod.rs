@@ -234,13 +234,16 @@ impl StatementSource for [Statement] {
 const PASS_CHUNK: usize = 2048;
 
 /// Run `f` over every statement of `src` in parallel chunks, each chunk
-/// with its own state from `init`; the states come back in source order.
-fn pass<S, A, I, F>(src: &S, init: I, f: F) -> Result<Vec<A>, S::Error>
+/// with its own state from `init`; `finish` turns each chunk's state into
+/// what is kept (it may also fold it into a shared total, so that chunk
+/// states do not pile up); the results come back in source order.
+fn pass<S, A, B, I, F, G>(src: &S, init: I, f: F, finish: G) -> Result<Vec<B>, S::Error>
 where
     S: StatementSource + ?Sized,
-    A: Send,
+    B: Send,
     I: Fn() -> A + Sync,
     F: Fn(&mut A, usize, &Statement) + Sync,
+    G: Fn(A) -> B + Sync,
 {
     let n = src.len();
     let starts: Vec<usize> = (0..n).step_by(PASS_CHUNK).collect();
@@ -251,9 +254,13 @@ where
             src.visit(start..(start + PASS_CHUNK).min(n), &mut |i, s| {
                 f(&mut state, i, s)
             })?;
-            Ok(state)
+            Ok(finish(state))
         })
         .collect()
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Statement ids in one buffer, by index.
@@ -510,31 +517,43 @@ pub fn link_from<S: StatementSource + ?Sized>(
         theme_sets: Vec<Vec<String>>,
         theme_index: HashMap<Vec<String>, u32>,
     }
-    let chunks: Vec<Pass1> = pass(src, Pass1::default, |p, _, s| {
-        text::add_words(&mut p.words, &s.text);
-        let mut names: Vec<String> = s.themes.clone();
-        names.sort_unstable();
-        names.dedup();
-        let themes = match p.theme_index.get(&names) {
-            Some(&t) => t,
-            None => {
-                let t = p.theme_sets.len() as u32;
-                p.theme_sets.push(names.clone());
-                p.theme_index.insert(names, t);
-                t
-            }
-        };
-        p.ids.push(&s.id);
-        p.metas.push(Meta {
-            report: rindex
-                .get(s.report_id.as_str())
-                .map_or(u32::MAX, |&r| r as u32),
-            kind: s.kind,
-            back_ref: s.back_reference.as_ref().map(|b| (b.year, b.status)),
-            shortcoming: is_shortcoming(s),
-            themes,
-        });
-    })
+    let all_words: std::sync::Mutex<HashSet<String>> = Default::default();
+    let chunks: Vec<Pass1> = pass(
+        src,
+        Pass1::default,
+        |p, _, s| {
+            text::add_words(&mut p.words, &s.text);
+            let mut names: Vec<String> = s.themes.clone();
+            names.sort_unstable();
+            names.dedup();
+            let themes = match p.theme_index.get(&names) {
+                Some(&t) => t,
+                None => {
+                    let t = p.theme_sets.len() as u32;
+                    p.theme_sets.push(names.clone());
+                    p.theme_index.insert(names, t);
+                    t
+                }
+            };
+            p.ids.push(&s.id);
+            p.metas.push(Meta {
+                report: rindex
+                    .get(s.report_id.as_str())
+                    .map_or(u32::MAX, |&r| r as u32),
+                kind: s.kind,
+                back_ref: s.back_reference.as_ref().map(|b| (b.year, b.status)),
+                shortcoming: is_shortcoming(s),
+                themes,
+            });
+        },
+        |mut p| {
+            let words = std::mem::take(&mut p.words);
+            let mut all = lock(&all_words);
+            let taken = std::mem::take(&mut *all);
+            *all = text::merge_words(taken, words);
+            p
+        },
+    )
     .map_err(LinkError::Source)?;
     let theme_names: Vec<String> = chunks
         .iter()
@@ -546,7 +565,6 @@ pub fn link_from<S: StatementSource + ?Sized>(
     let mut theme_sets = ThemeSets::default();
     let mut metas: Vec<Meta> = Vec::with_capacity(src.len());
     let mut source_ids = IdTable::default();
-    let mut words: HashSet<String> = HashSet::new();
     for c in chunks {
         let global: Vec<u32> = c
             .theme_sets
@@ -565,8 +583,8 @@ pub fn link_from<S: StatementSource + ?Sized>(
             m
         }));
         source_ids.append(&c.ids);
-        words = text::merge_words(words, c.words);
     }
+    let words = all_words.into_inner().unwrap_or_else(|e| e.into_inner());
     let lex = text::Lexicon::from_words(words);
 
     // --- canonical order: report (date, id), then statement id.
@@ -596,18 +614,19 @@ pub fn link_from<S: StatementSource + ?Sized>(
 
     // --- pass 2: document frequencies.
     let n_terms = lex.terms.len();
-    let dfs: Vec<Vec<u32>> = pass(
+    let total = std::sync::Mutex::new(vec![0u32; n_terms]);
+    pass(
         src,
         || vec![0u32; n_terms],
         |df, _, s| similarity::count_df(df, &lex.analyze(&s.text)),
+        |df| {
+            for (d, x) in lock(&total).iter_mut().zip(df) {
+                *d += x;
+            }
+        },
     )
     .map_err(LinkError::Source)?;
-    let mut df = vec![0u32; n_terms];
-    for part in dfs {
-        for (d, x) in df.iter_mut().zip(part) {
-            *d += x;
-        }
-    }
+    let df = total.into_inner().unwrap_or_else(|e| e.into_inner());
     let idf = similarity::idf(&df, n);
     drop(df);
 
@@ -617,11 +636,16 @@ pub fn link_from<S: StatementSource + ?Sized>(
         Scratch::Disk(dir) => VectorStore::disk(dir, n).map_err(LinkError::Scratch)?,
     };
     let mut content_terms = vec![0u32; n];
-    let counted: Vec<Vec<(u32, u32)>> = pass(src, Vec::new, |out, pos, s| {
-        let terms = lex.analyze(&s.text);
-        store.put(canon_of[pos], similarity::tfidf(&terms, &idf));
-        out.push((canon_of[pos], terms.len() as u32));
-    })
+    let counted: Vec<Vec<(u32, u32)>> = pass(
+        src,
+        Vec::new,
+        |out, pos, s| {
+            let terms = lex.analyze(&s.text);
+            store.put(canon_of[pos], similarity::tfidf(&terms, &idf));
+            out.push((canon_of[pos], terms.len() as u32));
+        },
+        |out| out,
+    )
     .map_err(LinkError::Source)?;
     store.seal();
     for (c, count) in counted.into_iter().flatten() {

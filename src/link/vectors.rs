@@ -13,6 +13,7 @@
 //! reads as empty and the first error is kept for [`VectorStore::error`],
 //! which linking checks before it returns.
 
+use super::lock;
 use super::similarity::SparseVec;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -38,10 +39,6 @@ pub(crate) enum VectorStore {
 
 /// Bytes per vector entry on disk: term id and weight, little-endian.
 const ENTRY: usize = 8;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 impl VectorStore {
     /// In memory, room for `n` vectors.
