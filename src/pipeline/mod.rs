@@ -14,10 +14,11 @@
 //! It does not decide how progress is shown (see [`crate::progress`]) nor print
 //! anything; the summary it returns is formatted by the CLI.
 
-use crate::dataset::{self, DatasetWriter, StatementTotals};
+mod batch;
+mod cache;
+
+use crate::dataset;
 use crate::extract::{self, Limits};
-use crate::index::IndexBuilder;
-use crate::link::{self, LinkConfig};
 use crate::model::{
     ErrorRecord, Kind, MetadataSources, Publisher, Report, ReportStatus, ReportType, Source, Stage,
     Statement, ids,
@@ -25,7 +26,8 @@ use crate::model::{
 use crate::patterns::{Bodies, RuleSet};
 use crate::progress::Reporter;
 use crate::segment::{self, DocInput};
-use crate::spill::SpillWriter;
+use batch::{Batch, Prepared, TRIM_EVERY, Written, link_and_write, release_free_memory};
+use cache::Cache;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -292,246 +294,6 @@ fn run_in_pool(
     Ok(summary)
 }
 
-/// A statement encoded for the spill, with its dataset-order key.
-struct Prepared {
-    report_id: String,
-    page: u32,
-    char_start: u32,
-    id: u64,
-    bytes: Vec<u8>,
-}
-
-impl Prepared {
-    fn new(s: &Statement) -> std::io::Result<Prepared> {
-        Ok(Prepared {
-            report_id: s.report_id.clone(),
-            page: s.page,
-            char_start: u32::try_from(s.char_start).unwrap_or(u32::MAX),
-            id: id_key(&s.id),
-            bytes: SpillWriter::encode(s)?,
-        })
-    }
-}
-
-/// A statement id as a number that sorts like the id: `s-` + 16 hex digits
-/// (every id the pipeline makes); any other id by a hash of it.
-fn id_key(id: &str) -> u64 {
-    id.strip_prefix("s-")
-        .filter(|h| h.len() == 16 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-        .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
-}
-
-/// Where a spilled statement goes in `statements.jsonl`: its report (arrival
-/// index, then rank in report order), page, offset in the page, id.
-#[derive(Debug, Clone, Copy)]
-struct StatementKey {
-    report: u32,
-    page: u32,
-    char_start: u32,
-    id: u64,
-    position: u32,
-}
-
-/// A batch as its documents finish: reports and errors in memory (one small
-/// record per document), statements in the [`spill`](crate::spill) with the
-/// keys that put them in dataset order. Nothing here grows with the text of
-/// the batch.
-struct Batch {
-    reports: Vec<Report>,
-    report_index: BTreeMap<String, u32>,
-    errors: Vec<ErrorRecord>,
-    spill: SpillWriter,
-    keys: Vec<StatementKey>,
-    spill_error: Option<std::io::Error>,
-    extracted: usize,
-    from_cache: usize,
-}
-
-impl Batch {
-    fn new(out: &Path) -> std::io::Result<Batch> {
-        Ok(Batch {
-            reports: Vec::new(),
-            report_index: BTreeMap::new(),
-            errors: Vec::new(),
-            spill: SpillWriter::create(out)?,
-            keys: Vec::new(),
-            spill_error: None,
-            extracted: 0,
-            from_cache: 0,
-        })
-    }
-
-    fn add_report(&mut self, r: Report) {
-        self.report_index
-            .insert(r.id.clone(), self.reports.len() as u32);
-        self.reports.push(r);
-    }
-
-    fn report_mut(&mut self, id: &str) -> Option<&mut Report> {
-        let &i = self.report_index.get(id)?;
-        self.reports.get_mut(i as usize)
-    }
-
-    fn add_statement(&mut self, p: Prepared) -> std::io::Result<()> {
-        let position = self.spill.push_encoded(&p.bytes)?;
-        self.keys.push(StatementKey {
-            report: self
-                .report_index
-                .get(&p.report_id)
-                .copied()
-                .unwrap_or(u32::MAX),
-            page: p.page,
-            char_start: p.char_start,
-            id: p.id,
-            position: u32::try_from(position).map_err(|_| {
-                std::io::Error::other("more than 4 billion statements in one batch")
-            })?,
-        });
-        Ok(())
-    }
-
-    /// Take one document's outcome; the first spill error is kept and ends
-    /// the run after the documents in flight.
-    fn add_document(
-        &mut self,
-        cached: bool,
-        report: Option<Report>,
-        errors: Vec<ErrorRecord>,
-        statements: std::io::Result<Vec<Prepared>>,
-    ) {
-        if cached {
-            self.from_cache += 1;
-        } else {
-            self.extracted += 1;
-        }
-        self.errors.extend(errors);
-        if let Some(r) = report {
-            self.add_report(r);
-        }
-        if self.spill_error.is_some() {
-            return;
-        }
-        let added =
-            statements.and_then(|ps| ps.into_iter().try_for_each(|p| self.add_statement(p)));
-        if let Err(e) = added {
-            self.spill_error = Some(e);
-        }
-    }
-}
-
-/// Documents between two [`release_free_memory`] calls while extracting.
-const TRIM_EVERY: usize = 32;
-
-/// Give heap memory that is free but still held by the allocator back to the
-/// OS. glibc keeps what extraction freed in each thread's arena; linking and
-/// writing allocate differently, so without this the batch's peak is the sum
-/// of the phases rather than the largest of them.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes
-    // no pointers from us and is safe to call at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// What [`link_and_write`] wrote, for the summary.
-struct Written {
-    reports: Vec<Report>,
-    totals: StatementTotals,
-    links: usize,
-    chains: usize,
-    errors: Vec<ErrorRecord>,
-}
-
-/// Indexing memory budget of the tantivy writer: a fixed amount whatever the
-/// batch size (segments are flushed when it fills).
-const INDEX_WRITER_MEMORY: usize = 16 << 20;
-
-/// Link the statements of a batch, then write the dataset and the index,
-/// streaming the statements from the spill in dataset order.
-fn link_and_write(
-    batch: Batch,
-    out: &Path,
-    rules: &RuleSet,
-    csv: bool,
-    reporter: &dyn Reporter,
-) -> Result<Written, PipelineError> {
-    let Batch {
-        reports,
-        mut errors,
-        spill,
-        mut keys,
-        ..
-    } = batch;
-    let spill = spill.seal().map_err(PipelineError::Spill)?;
-    release_free_memory();
-    reporter.phase("linking");
-    let linked = link::link_from(
-        &reports,
-        &spill,
-        &LinkConfig::default(),
-        link::Scratch::Disk(out),
-    )
-    .map_err(|e| match e {
-        link::LinkError::Source(e) | link::LinkError::Scratch(e) => PipelineError::Spill(e),
-    })?;
-
-    reporter.phase("writing");
-    // Dataset order: reports by (file, id); statements by report, page,
-    // offset, id.
-    let mut by_file: Vec<usize> = (0..reports.len()).collect();
-    by_file.sort_by(|&a, &b| {
-        (&reports[a].file, &reports[a].id).cmp(&(&reports[b].file, &reports[b].id))
-    });
-    let mut rank = vec![u32::MAX; reports.len()];
-    for (k, &i) in by_file.iter().enumerate() {
-        rank[i] = k as u32;
-    }
-    let mut slots: Vec<Option<Report>> = reports.into_iter().map(Some).collect();
-    let reports: Vec<Report> = by_file.iter().filter_map(|&i| slots[i].take()).collect();
-    for k in &mut keys {
-        k.report = rank.get(k.report as usize).copied().unwrap_or(u32::MAX);
-    }
-    keys.sort_unstable_by_key(|k| (k.report, k.page, k.char_start, k.id, k.position));
-    errors.sort();
-
-    let mut dataset = DatasetWriter::create(&out.join("dataset"), csv)?;
-    for k in &keys {
-        let mut s = spill
-            .get(k.position as usize)
-            .map_err(PipelineError::Spill)?;
-        s.chain_id = linked.chain_at(k.position as usize).map(str::to_string);
-        dataset.statement(&s)?;
-    }
-    let totals = dataset.finish(&reports, linked.links(), linked.chains(), &errors, rules)?;
-    if let Some(e) = linked.error() {
-        return Err(PipelineError::Spill(e));
-    }
-    let (links, chains) = (linked.link_count(), linked.chains().len());
-    // The index is written after linking's results are gone, so the two
-    // never take memory at the same time.
-    drop(linked);
-    let mut index = IndexBuilder::create(&out.join("index"), INDEX_WRITER_MEMORY)?;
-    for k in &keys {
-        if let Some(r) = reports.get(k.report as usize) {
-            let s = spill
-                .get(k.position as usize)
-                .map_err(PipelineError::Spill)?;
-            index.add(r, &s)?;
-        }
-    }
-    index.finish()?;
-    Ok(Written {
-        reports,
-        totals,
-        links,
-        chains,
-        errors,
-    })
-}
-
 /// Merge the outputs of sharded runs (`run --shard K/N`) into one: reports,
 /// statements and errors are combined (a report seen in several shards once,
 /// with all its paths), linking is re-run over the merged statements, and the
@@ -588,65 +350,6 @@ pub fn merge(
     let written = link_and_write(batch, out, rules, csv, reporter)?;
     reporter.finish();
     Ok(summarise(file_count, &written))
-}
-
-/// Bump whenever extraction gives different output for the same PDF, so that
-/// incremental runs do not reuse text extracted the old way.
-const EXTRACT_CACHE_VERSION: u32 = 3;
-
-/// Extracted documents cached by content hash under `out/cache/extract-*/`.
-struct Cache {
-    dir: PathBuf,
-}
-
-impl Cache {
-    /// The cache of this build: its folder is named after the tool version and
-    /// [`EXTRACT_CACHE_VERSION`], so text extracted by another version is
-    /// never reused (older folders are simply ignored).
-    fn new(out: &Path) -> Cache {
-        Cache {
-            dir: out.join("cache").join(format!(
-                "extract-{}-{EXTRACT_CACHE_VERSION}",
-                env!("CARGO_PKG_VERSION")
-            )),
-        }
-    }
-
-    fn path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(format!("{sha256}.json"))
-    }
-
-    fn get(&self, sha256: &str) -> Option<crate::model::Document> {
-        let bytes = std::fs::read(self.path(sha256)).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    /// Best effort: a cache that cannot be written only costs time next run.
-    fn put(&self, sha256: &str, doc: &crate::model::Document) {
-        if std::fs::create_dir_all(&self.dir).is_err() {
-            return;
-        }
-        let tmp = self.dir.join(format!("{sha256}.json.tmp"));
-        if let Ok(bytes) = serde_json::to_vec(doc)
-            && std::fs::write(&tmp, bytes).is_ok()
-        {
-            let _ = std::fs::rename(&tmp, self.path(sha256));
-        }
-    }
-
-    /// Remove entries for files no longer in the batch.
-    fn prune<'a>(&self, keep: impl Iterator<Item = &'a str>) {
-        let keep: std::collections::BTreeSet<String> = keep.map(|s| format!("{s}.json")).collect();
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !keep.contains(&name) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 /// Which shard (1-based) of `n` a document belongs to: by content hash, so the
