@@ -2,12 +2,12 @@
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
 //! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
-//! [`Scope`], a few multi-pattern regexes (regex-automata, prefilter off) of loosened patterns find the rules
-//! that may fire, then only those rules' own regexes run to confirm and find
-//! the span. A per-thread memo answers the several questions the segmenter asks
-//! of one statement (themes, kind, grade, back-reference) from one scan. On top of [`RuleSet::scan`] sit the
-//! questions the segmenter asks: themes, kind of a heading or sentence, grade,
-//! back-reference, report type and publisher. The registry of inspected bodies
+//! [`Scope`] and target family, a literal gate (one Aho-Corasick pass, see
+//! `gate`) finds the patterns that may match, then only those patterns' own
+//! regexes run to confirm and find the span. Each question the segmenter asks
+//! (themes, kind of a heading or sentence, grade, back-reference, report type,
+//! publisher) runs only its own family's rules: a paragraph asked for its kind
+//! does not pay for the theme rules. [`RuleSet::scan`] runs them all. The registry of inspected bodies
 //! (forces, fire services, local authorities) is in [`bodies`].
 //!
 //! It does not split text into statements or decide which scope a piece of text
@@ -41,21 +41,22 @@
 
 pub mod bodies;
 pub mod check;
+mod gate;
 pub mod rule;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use regex_automata::{Input, MatchKind, PatternSet, meta, util::syntax};
 use sha2::{Digest, Sha256};
 
 use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
+use gate::{Gate, Probe};
 
 pub use bodies::{Bodies, Body, BodyMatch};
 pub use check::{CheckFailure, CheckReport};
-pub use rule::{Examples, RawRule, Rule, RuleStatus, Scope, Target};
+pub use rule::{Examples, Family, RawRule, Rule, RuleStatus, Scope, Target};
 
 /// Every theme id, in display order. A rule's `theme:<id>` target must be one
 /// of these.
@@ -206,78 +207,46 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
-/// Patterns per multi-pattern regex chunk. Fewer chunks mean fewer passes
-/// over each text but larger lazy DFAs, which take longer to warm up (a
-/// one-off cost per thread). Measured with `examples/bench_tagging` over
-/// `../shared/corpus-real`: 64 per chunk, tagging adds 15.5% to extraction in
-/// steady state and 29% in the cold first round; one chunk per scope (today's
-/// rules have fewer than 256 patterns per scope), 11.5% steady and 50% cold.
-/// A batch tags thousands of statements per thread, so the steady state wins.
-const SET_CHUNK: usize = 256;
-
-thread_local! {
-    /// The pattern set [`ScopeSet::matches`] fills, one per thread.
-    static HITS: RefCell<PatternSet> = RefCell::new(PatternSet::new(0));
-}
-
-/// One scope's compiled matcher.
+/// The compiled matcher of one scope.
 #[derive(Debug, Clone)]
 struct ScopeSet {
-    /// Chunks of the scope's (loosened) patterns, each one multi-pattern regex.
-    sets: Vec<meta::Regex>,
-    /// For each pattern, in chunk order: (rule index, pattern index within the rule).
+    /// Which patterns may match a text.
+    gate: Gate,
+    /// For each pattern of the gate: (rule index, pattern index within the
+    /// rule), grouped by family, then in rule order.
     owners: Vec<(usize, usize)>,
+    /// The patterns of each family (indexed by `Family as usize`).
+    families: [std::ops::Range<usize>; Family::ALL.len()],
 }
 
-impl ScopeSet {
-    /// Indexes (into `owners`) of the patterns that may match `text`.
-    fn matches(&self, text: &str) -> Vec<usize> {
-        let mut out = Vec::new();
-        for (c, set) in self.sets.iter().enumerate() {
-            // One pattern set per thread, reused: a fresh one per text cost
-            // an allocation and a full sweep even when nothing matched.
-            HITS.with(|cell| {
-                let mut hits = cell.borrow_mut();
-                if hits.capacity() < set.pattern_len() {
-                    *hits = PatternSet::new(set.pattern_len());
-                } else {
-                    hits.clear();
-                }
-                set.which_overlapping_matches(&Input::new(text), &mut hits);
-                if !hits.is_empty() {
-                    out.extend(hits.iter().map(|p| c * SET_CHUNK + p.as_usize()));
-                }
-            });
-        }
-        out
-    }
+/// The last text probed on this thread: the segmenter asks several questions
+/// of one text in a row (kind and grade of a paragraph; themes, back-reference
+/// and status of a statement), and one pass of the gate serves them all.
+#[derive(Default)]
+struct LastProbe {
+    /// [`RuleSet::id`] and scope of the probe.
+    key: Option<(u64, Scope)>,
+    text: String,
+    probe: Probe,
+    candidates: Vec<usize>,
 }
+
+thread_local! {
+    static LAST_PROBE: RefCell<LastProbe> = RefCell::new(LastProbe::default());
+}
+
+/// Distinguishes rule sets (and their clones) in [`LAST_PROBE`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The loaded, compiled rules.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Indexed by [`Scope::index`].
     sets: Vec<ScopeSet>,
     hash: String,
-    /// Identifies this set (and its clones) in the per-thread scan memo.
-    memo_id: u64,
+    id: u64,
 }
-
-/// Per-thread memo of the last scan: the segmenter asks several questions
-/// (themes, kind, grade, back-reference) of the same text in a row, and each
-/// is answered from one scan.
-struct Memo {
-    memo_id: u64,
-    scope: Scope,
-    text: String,
-    hits: Vec<(usize, [usize; 2], Option<i32>)>,
-}
-
-thread_local! {
-    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
-}
-
-static NEXT_MEMO_ID: AtomicU64 = AtomicU64::new(1);
 
 impl RuleSet {
     /// The built-in rules only.
@@ -344,48 +313,39 @@ impl RuleSet {
         for scope in Scope::ALL {
             let mut patterns = Vec::new();
             let mut owners = Vec::new();
-            for (ri, r) in rules.iter().enumerate() {
-                if r.scope != scope || r.status == RuleStatus::Deprecated {
-                    continue;
+            let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
+            for family in Family::ALL {
+                let start = owners.len();
+                for (ri, r) in rules.iter().enumerate() {
+                    if r.scope != scope
+                        || r.target.family_kind() != family
+                        || r.status == RuleStatus::Deprecated
+                    {
+                        continue;
+                    }
+                    for (pi, p) in r.patterns.iter().enumerate() {
+                        patterns.push(rule::prepare(p));
+                        owners.push((ri, pi));
+                    }
                 }
-                for (pi, p) in r.patterns.iter().enumerate() {
-                    patterns.push(rule::relax(&rule::prepare(p)));
-                    owners.push((ri, pi));
-                }
+                families[family as usize] = start..owners.len();
             }
-            let chunks = patterns
-                .chunks(SET_CHUNK)
-                .map(|chunk| {
-                    meta::Builder::new()
-                        .configure(
-                            meta::Config::new()
-                                .match_kind(MatchKind::All)
-                                // The literal prefilter of a many-pattern set
-                                // fires on common words and cost more than the
-                                // automaton itself (measured with perf).
-                                .auto_prefilter(false)
-                                .nfa_size_limit(Some(64 << 20))
-                                .hybrid_cache_capacity(16 << 20),
-                        )
-                        .syntax(syntax::Config::new().case_insensitive(true))
-                        .build_many(chunk)
-                        .map_err(|e| PatternError::Invalid {
-                            file: "(all)".into(),
-                            rule: format!("(scope {scope})"),
-                            message: format!("cannot build the pattern set: {e}"),
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let gate = Gate::new(&patterns).map_err(|message| PatternError::Invalid {
+                file: "(all)".into(),
+                rule: format!("(scope {scope})"),
+                message,
+            })?;
             sets.push(ScopeSet {
-                sets: chunks,
+                gate,
                 owners,
+                families,
             });
         }
         Ok(RuleSet {
             rules,
             sets,
             hash,
-            memo_id: NEXT_MEMO_ID.fetch_add(1, Ordering::Relaxed),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -418,27 +378,44 @@ impl RuleSet {
     /// Every non-deprecated rule of `scope` that fires on `text`, ordered by
     /// match start, then rule order.
     pub fn scan(&self, scope: Scope, text: &str) -> Vec<RuleMatch<'_>> {
-        let cached = MEMO.with(|m| {
-            m.borrow().as_ref().and_then(|m| {
-                (m.memo_id == self.memo_id && m.scope == scope && m.text == text)
-                    .then(|| m.hits.clone())
-            })
-        });
-        let hits = match cached {
-            Some(h) => h,
-            None => {
-                let h = self.scan_uncached(scope, text);
-                MEMO.with(|m| {
-                    *m.borrow_mut() = Some(Memo {
-                        memo_id: self.memo_id,
-                        scope,
-                        text: text.to_string(),
-                        hits: h.clone(),
-                    })
-                });
-                h
+        self.scan_families(scope, &Family::ALL, text)
+    }
+
+    /// As [`RuleSet::scan`], for the rules of the given target families only.
+    fn scan_families(&self, scope: Scope, families: &[Family], text: &str) -> Vec<RuleMatch<'_>> {
+        let set = &self.sets[scope.index()];
+        let mut hits: Vec<(usize, [usize; 2], Option<i32>)> = Vec::new();
+        LAST_PROBE.with(|cell| {
+            let last = &mut *cell.borrow_mut();
+            let key = Some((self.id, scope));
+            if last.key != key || last.text != text {
+                set.gate.probe(text, &mut last.probe);
+                last.key = key;
+                last.text.clear();
+                last.text.push_str(text);
             }
-        };
+            for &family in families {
+                let range = set.families[family as usize].clone();
+                if range.is_empty() {
+                    continue;
+                }
+                set.gate
+                    .candidates(&mut last.probe, range, &mut last.candidates);
+                // A family's patterns are in rule order, so a rule's
+                // candidate patterns are adjacent.
+                for group in last
+                    .candidates
+                    .chunk_by(|&a, &b| set.owners[a].0 == set.owners[b].0)
+                {
+                    let ri = set.owners[group[0]].0;
+                    let pis = group.iter().map(|&i| set.owners[i].1);
+                    if let Some((span, year)) = self.rules[ri].find_among(text, pis) {
+                        hits.push((ri, span, year));
+                    }
+                }
+            }
+        });
+        hits.sort_by_key(|&(ri, span, _)| (span[0], ri));
         hits.into_iter()
             .map(|(ri, span, year)| {
                 let r = &self.rules[ri];
@@ -455,29 +432,11 @@ impl RuleSet {
             .collect()
     }
 
-    /// Rule index, span and year of every firing rule, in output order.
-    fn scan_uncached(&self, scope: Scope, text: &str) -> Vec<(usize, [usize; 2], Option<i32>)> {
-        let ss = &self.sets[scope.index()];
-        let mut fired: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in ss.matches(text) {
-            let (ri, pi) = ss.owners[i];
-            fired.entry(ri).or_default().push(pi);
-        }
-        let mut out = Vec::with_capacity(fired.len());
-        for (ri, pis) in fired {
-            if let Some((span, year)) = self.rules[ri].find_among(text, pis.into_iter()) {
-                out.push((ri, span, year));
-            }
-        }
-        out.sort_by_key(|&(ri, span, _)| (span[0], ri));
-        out
-    }
-
     /// Theme tags of a statement text: a theme is given when the summed weight
     /// of its firing rules reaches [`THEME_THRESHOLD`]; then every firing rule
     /// of that theme gives one tag. Sorted.
     pub fn themes(&self, text: &str) -> Vec<Tag> {
-        let matches = self.scan(Scope::Text, text);
+        let matches = self.scan_families(Scope::Text, &[Family::Theme], text);
         let mut sums: HashMap<&str, f32> = HashMap::new();
         for m in &matches {
             if let Target::Theme(t) = m.target {
@@ -508,7 +467,7 @@ impl RuleSet {
 
     /// The kind a section heading announces.
     pub fn kind_for_heading(&self, heading: &str) -> Option<(Kind, String)> {
-        self.best(Scope::Heading, heading, |t| match t {
+        self.best(Scope::Heading, Family::Kind, heading, |t| match t {
             Target::Kind(k) => Some(*k),
             _ => None,
         })
@@ -517,7 +476,7 @@ impl RuleSet {
 
     /// The kind a statement's own wording signals, with the matched span.
     pub fn kind_for_text(&self, text: &str) -> Option<(Kind, String, [usize; 2])> {
-        self.best(Scope::Text, text, |t| match t {
+        self.best(Scope::Text, Family::Kind, text, |t| match t {
             Target::Kind(k) => Some(*k),
             _ => None,
         })
@@ -529,7 +488,7 @@ impl RuleSet {
     /// "Good use of resources Requires improvement" is requires_improvement),
     /// then the earliest, then the longest match.
     pub fn grade(&self, text: &str) -> Option<(Grade, String)> {
-        self.best(Scope::Text, text, |t| match t {
+        self.best(Scope::Text, Family::Grade, text, |t| match t {
             Target::Grade(g) => Some(*g),
             _ => None,
         })
@@ -540,7 +499,7 @@ impl RuleSet {
     /// improvement to be good", "outstanding."), as in a judgement table's
     /// grade cell: the winning grade rule's match covers every letter.
     pub fn whole_grade(&self, text: &str) -> Option<(Grade, String)> {
-        let (g, m) = self.best(Scope::Text, text, |t| match t {
+        let (g, m) = self.best(Scope::Text, Family::Grade, text, |t| match t {
             Target::Grade(g) => Some(*g),
             _ => None,
         })?;
@@ -556,7 +515,7 @@ impl RuleSet {
     /// ("this recommendation has not been met") also counts as a
     /// back-reference; a weak one ("some progress") needs a backref rule.
     pub fn back_reference(&self, text: &str) -> Option<BackReference> {
-        let matches = self.scan(Scope::Text, text);
+        let matches = self.scan_families(Scope::Text, &[Family::BackRef, Family::Status], text);
         let backref = pick(
             matches
                 .iter()
@@ -587,7 +546,7 @@ impl RuleSet {
 
     /// The report type the cover text signals.
     pub fn report_type(&self, cover: &str) -> Option<(ReportType, String)> {
-        self.best(Scope::Cover, cover, |t| match t {
+        self.best(Scope::Cover, Family::ReportType, cover, |t| match t {
             Target::ReportType(r) => Some(*r),
             _ => None,
         })
@@ -597,7 +556,7 @@ impl RuleSet {
     /// The publisher the cover text names. HMIC became HMICFRS in July 2017: a
     /// cover that names HMIC in a document from 2018 on is HMICFRS's.
     pub fn publisher(&self, cover: &str, year: Option<i32>) -> Option<(Publisher, String)> {
-        let (p, m) = self.best(Scope::Cover, cover, |t| match t {
+        let (p, m) = self.best(Scope::Cover, Family::Publisher, cover, |t| match t {
             Target::Publisher(p) => Some(*p),
             _ => None,
         })?;
@@ -613,10 +572,11 @@ impl RuleSet {
     fn best<T>(
         &self,
         scope: Scope,
+        family: Family,
         text: &str,
         select: impl Fn(&Target) -> Option<T>,
     ) -> Option<(T, RuleMatch<'_>)> {
-        let matches = self.scan(scope, text);
+        let matches = self.scan_families(scope, &[family], text);
         pick(
             matches
                 .into_iter()

@@ -125,30 +125,57 @@ fn every_theme_and_kind_has_rules() {
 
 #[test]
 fn scan_agrees_with_single_rules() {
-    // The RegexSet path must find exactly the rules that fire alone.
+    // The gated path must find exactly the rules (and spans) that fire alone:
+    // on every rule example, on every labelled statement of the corpus, and
+    // on texts with characters that fold to ASCII letters.
     let rs = rules();
-    for r in rs.rules() {
-        for ex in r.examples.matches.iter().chain(&r.examples.no_match) {
-            for scope in Scope::ALL {
-                let via_set: Vec<&str> = rs.scan(scope, ex).iter().map(|m| m.rule).collect();
-                let alone: Vec<&str> = rs
-                    .rules()
-                    .iter()
-                    .filter(|x| {
-                        x.scope == scope
-                            && x.status != RuleStatus::Deprecated
-                            && x.find(ex).is_some()
-                    })
-                    .map(|x| x.id.as_str())
-                    .collect();
-                let mut a = via_set.clone();
-                let mut b = alone.clone();
-                a.sort();
-                b.sort();
-                assert_eq!(a, b, "scope {scope}, text {ex:?}");
-            }
+    let mut texts: Vec<String> = rs
+        .rules()
+        .iter()
+        .flat_map(|r| {
+            r.examples
+                .matches
+                .iter()
+                .chain(&r.examples.no_match)
+                .cloned()
+        })
+        .collect();
+    let truth = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/truth.json");
+    if let Ok(text) = std::fs::read_to_string(truth) {
+        let truth: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for s in truth["statements"].as_array().unwrap() {
+            texts.push(s["text"].as_str().unwrap().to_string());
         }
     }
+    texts.push(
+        "The Kelvin \u{212A} and the long \u{17F}: ri\u{17F}k a\u{17F}\u{17F}e\u{17F}\u{17F}ment"
+            .into(),
+    );
+    let mut fired = 0;
+    for text in &texts {
+        for scope in Scope::ALL {
+            let mut gated: Vec<(&str, [usize; 2])> = rs
+                .scan(scope, text)
+                .iter()
+                .map(|m| (m.rule, m.span))
+                .collect();
+            let mut alone: Vec<(&str, [usize; 2])> = rs
+                .rules()
+                .iter()
+                .filter(|x| x.scope == scope && x.status != RuleStatus::Deprecated)
+                .filter_map(|x| x.find(text).map(|(span, _)| (x.id.as_str(), span)))
+                .collect();
+            gated.sort();
+            alone.sort();
+            assert_eq!(gated, alone, "scope {scope}, text {text:?}");
+            fired += gated.len();
+        }
+    }
+    assert!(
+        fired > texts.len(),
+        "{fired} firings over {} texts",
+        texts.len()
+    );
 }
 
 #[test]
