@@ -1,6 +1,9 @@
 //! How much segmentation and rule tagging add to extraction, measured in one
-//! run over the same files: prints extraction time, segmentation+tagging time
-//! and their ratio (issue 4's floor: tagging adds less than 10%).
+//! run over the same files on one thread: per round, the time to extract every
+//! file, to analyse its layout (headings, paragraphs, table rows) and to
+//! segment it (layout + statements + every rule question), and their ratios;
+//! prints the median over warm rounds (issue 4's floor: tagging adds less than
+//! 10% to extraction).
 //!
 //! cargo run --release --example bench_tagging -- DIR [ROUNDS]
 
@@ -9,10 +12,31 @@ use findings::patterns::{Bodies, RuleSet};
 use findings::segment::{DocInput, segment};
 use std::time::{Duration, Instant};
 
+/// One round's totals.
+#[derive(Default, Clone, Copy)]
+struct Round {
+    extract: Duration,
+    layout: Duration,
+    segment: Duration,
+    pages: usize,
+    statements: usize,
+}
+
+impl Round {
+    fn share(&self, part: Duration) -> f64 {
+        100.0 * part.as_secs_f64() / self.extract.as_secs_f64()
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| "corpus".into());
-    let rounds: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(3);
+    let rounds: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(5);
     let rules = RuleSet::load(None)?;
     let bodies = Bodies::builtin();
     let mut files: Vec<_> = std::fs::read_dir(&dir)?
@@ -22,25 +46,17 @@ fn main() -> anyhow::Result<()> {
         .collect();
     files.sort();
     let inputs: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
-    let (mut extract_time, mut tag_time, mut layout_time) =
-        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let (mut pages, mut statements) = (0usize, 0usize);
-    // Round 0 warms the lazily built regex automata (a one-off cost per thread,
-    // about 0.1-0.2 s) and is reported apart; later rounds are steady state.
-    let (mut cold_extract, mut cold_tag) = (Duration::ZERO, Duration::ZERO);
-    for round in 0..=rounds {
-        if round == 1 {
-            (cold_extract, cold_tag) = (extract_time, tag_time);
-            (extract_time, tag_time, layout_time) =
-                (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-            (pages, statements) = (0, 0);
-        }
+    // One thread: extraction would otherwise read pages in parallel while
+    // segmentation runs on one core, flattering neither.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let run_round = || {
+        let mut r = Round::default();
         for (path, bytes) in files.iter().zip(&inputs) {
             let t = Instant::now();
             let Ok(doc) = extract_bytes(bytes, &Limits::default()) else {
                 continue;
             };
-            extract_time += t.elapsed();
+            r.extract += t.elapsed();
             let input = DocInput {
                 sha256: findings::model::ids::sha256_hex(bytes),
                 file: path.display().to_string(),
@@ -48,30 +64,67 @@ fn main() -> anyhow::Result<()> {
             };
             let t = Instant::now();
             let _ = findings::segment::structure::analyse(&doc);
-            layout_time += t.elapsed();
+            r.layout += t.elapsed();
             let t = Instant::now();
             let seg = segment(&doc, &input, &rules, &bodies);
-            tag_time += t.elapsed();
-            pages += doc.pages.len();
-            statements += seg.statements.len();
+            r.segment += t.elapsed();
+            r.pages += doc.pages.len();
+            r.statements += seg.statements.len();
         }
+        r
+    };
+    // Round 0 is cold: each rule regex builds its lazy automaton on first use
+    // (once per thread), so it is reported apart.
+    let all: Vec<Round> = pool.install(|| (0..=rounds).map(|_| run_round()).collect());
+    let (cold, warm) = all.split_first().expect("round 0");
+    println!(
+        "{} files, {} pages, {} statements per round; 1 thread",
+        files.len(),
+        cold.pages,
+        cold.statements
+    );
+    println!(
+        "cold round: extraction {:.3} s, segmentation+tagging {:.3} s ({:.1}%)",
+        cold.extract.as_secs_f64(),
+        cold.segment.as_secs_f64(),
+        cold.share(cold.segment)
+    );
+    if warm.is_empty() {
+        return Ok(());
     }
+    let seg: Vec<f64> = warm.iter().map(|r| r.share(r.segment)).collect();
+    let layout: Vec<f64> = warm.iter().map(|r| r.share(r.layout)).collect();
+    let rest: Vec<f64> = warm
+        .iter()
+        .map(|r| r.share(r.segment.saturating_sub(r.layout)))
+        .collect();
+    let per = |d: Duration| d.as_secs_f64() / warm.len() as f64;
     println!(
-        "first (cold) round: extraction {:.3} s, segmentation+tagging {:.3} s ({:.1}%)",
-        cold_extract.as_secs_f64(),
-        cold_tag.as_secs_f64(),
-        100.0 * cold_tag.as_secs_f64() / cold_extract.as_secs_f64()
+        "warm rounds ({}): extraction {:.3} s, segmentation+tagging {:.3} s, layout {:.3} s per round",
+        warm.len(),
+        per(warm.iter().map(|r| r.extract).sum()),
+        per(warm.iter().map(|r| r.segment).sum()),
+        per(warm.iter().map(|r| r.layout).sum()),
+    );
+    let range = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(0.0, f64::max);
+        format!("{lo:.1}-{hi:.1}")
+    };
+    println!(
+        "  of which layout analysis:       {:5.1}% of extraction (median; range {})",
+        median(layout.clone()),
+        range(&layout)
     );
     println!(
-        "{} files x {rounds} warm rounds: {pages} pages, {statements} statements",
-        files.len()
+        "  of which statements and rules:  {:5.1}% (median; range {})",
+        median(rest.clone()),
+        range(&rest)
     );
-    println!("extraction:           {:8.3} s", extract_time.as_secs_f64());
-    println!("segmentation+tagging: {:8.3} s", tag_time.as_secs_f64());
-    println!("  of which layout:    {:8.3} s", layout_time.as_secs_f64());
     println!(
-        "ratio: tagging adds {:.1}% to extraction",
-        100.0 * tag_time.as_secs_f64() / extract_time.as_secs_f64()
+        "ratio: segmentation and tagging add {:.1}% to extraction (median of warm rounds; range {})",
+        median(seg.clone()),
+        range(&seg)
     );
     Ok(())
 }

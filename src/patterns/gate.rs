@@ -17,7 +17,7 @@
 //! do, in [`super::RuleSet::scan`].
 //!
 //! Matching is case-insensitive. The gate's literals are ASCII and matched
-//! ASCII-case-insensitively, so two non-ASCII letters that Unicode case
+//! ASCII-case-insensitively (both sides lower-cased), so two non-ASCII letters that Unicode case
 //! folding equates with ASCII ones (the long s `ſ` and the Kelvin sign `K`)
 //! would slip past it: a text holding either is not gated.
 
@@ -32,6 +32,10 @@ const MIN_LITERAL: usize = 3;
 /// Most required sets kept per pattern (the best, by shortest literal).
 const MAX_SETS: usize = 2;
 
+/// Shortest literal of a second set: a second set of common short words
+/// ("from", "use") rarely rules a pattern out but costs a match in every text.
+const MIN_SECOND_LITERAL: usize = 5;
+
 /// Non-ASCII characters that case-insensitive matching equates with ASCII
 /// letters (`ſ` with `s`, the Kelvin sign with `k`).
 const ASCII_FOLD_ALIASES: [char; 2] = ['\u{17F}', '\u{212A}'];
@@ -39,7 +43,7 @@ const ASCII_FOLD_ALIASES: [char; 2] = ['\u{17F}', '\u{212A}'];
 /// A finite set of ASCII, lowercase literals.
 type LiteralSet = Vec<Vec<u8>>;
 
-/// The literal gate of one scope.
+/// The literal gate of one scope and group of families.
 #[derive(Debug, Clone)]
 pub(crate) struct Gate {
     /// Patterns no literal gates: run on every text.
@@ -51,6 +55,8 @@ pub(crate) struct Gate {
     gated: Vec<Vec<(usize, u8)>>,
     /// For each pattern, the bits of all its required sets.
     full: Vec<u8>,
+    /// For each pattern, the bit of its prefix set (0 when it has none).
+    prefix: Vec<u8>,
 }
 
 /// What one pass of a gate's automaton found in a text; reused by every
@@ -59,13 +65,24 @@ pub(crate) struct Gate {
 pub(crate) struct Probe {
     /// The text holds a character that folds to an ASCII letter: no gating.
     all: bool,
-    /// Distinct literals found, in order of first occurrence.
-    found: Vec<usize>,
-    /// Per literal, the pass that last found it (dedupes `found`).
-    stamp: Vec<u32>,
-    pass: u32,
-    /// Scratch: (pattern, set bit) pairs of the found literals.
-    hits: Vec<(usize, u8)>,
+    /// Every occurrence: (literal, start), sorted.
+    occurrences: Vec<(usize, usize)>,
+    /// Distinct literals found, with their run in `occurrences`.
+    found: Vec<(usize, std::ops::Range<usize>)>,
+    /// Scratch: (pattern, set bit, index in `found`) of the found literals.
+    hits: Vec<(usize, u8, usize)>,
+    /// Scratch: the text in ASCII lower case.
+    lower: String,
+}
+
+/// The patterns that may match a text, from [`Gate::candidates`].
+#[derive(Debug, Default)]
+pub(crate) struct Candidates {
+    /// Pattern index, ascending, and where its matches may start: a range of
+    /// `starts`, or None to search everywhere.
+    pub(crate) list: Vec<(usize, Option<std::ops::Range<usize>>)>,
+    /// Start offsets, ascending within each range.
+    pub(crate) starts: Vec<usize>,
 }
 
 impl Gate {
@@ -78,13 +95,15 @@ impl Gate {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut gated: Vec<Vec<(usize, u8)>> = Vec::new();
         let mut full = Vec::with_capacity(prepared.len());
+        let mut prefix = Vec::with_capacity(prepared.len());
         for (i, p) in prepared.iter().enumerate() {
-            let sets = required_sets(p);
-            if sets.is_empty() {
+            let req = required(p);
+            if req.sets.is_empty() {
                 always.push(i);
             }
-            full.push(((1u16 << sets.len()) - 1) as u8);
-            for (k, set) in sets.into_iter().enumerate() {
+            full.push(((1u16 << req.sets.len()) - 1) as u8);
+            prefix.push(req.prefix.map_or(0, |k| 1u8 << k));
+            for (k, set) in req.sets.into_iter().enumerate() {
                 let bit = 1u8 << k;
                 for lit in set {
                     let id = *literal_ids.entry(lit.clone()).or_insert_with(|| {
@@ -100,8 +119,9 @@ impl Gate {
             None
         } else {
             Some(
+                // Literals and probed text are lower-cased: a case-sensitive
+                // automaton is half the size of an ASCII-case-insensitive one.
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
@@ -113,6 +133,7 @@ impl Gate {
             literals: automaton,
             gated,
             full,
+            prefix,
         })
     }
 
@@ -122,74 +143,120 @@ impl Gate {
         self.always.len()
     }
 
-    /// One pass over `text`: which literals it holds.
+    /// One pass over `text`: which literals it holds, and where.
     pub(crate) fn probe(&self, text: &str, probe: &mut Probe) {
+        probe.occurrences.clear();
         probe.found.clear();
         // Both fold aliases are non-ASCII, and most texts are ASCII.
         probe.all = !text.is_ascii() && text.contains(ASCII_FOLD_ALIASES);
-        if probe.all {
-            return;
-        }
-        let Some(ac) = &self.literals else {
+        let Some(ac) = self.literals.as_ref().filter(|_| !probe.all) else {
             return;
         };
-        if probe.stamp.len() != self.gated.len() || probe.pass == u32::MAX {
-            probe.stamp = vec![0; self.gated.len()];
-            probe.pass = 0;
-        }
-        probe.pass += 1;
-        for m in ac.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
-            if probe.stamp[id] != probe.pass {
-                probe.stamp[id] = probe.pass;
-                probe.found.push(id);
-            }
+        probe.lower.clear();
+        probe.lower.push_str(text);
+        probe.lower.make_ascii_lowercase();
+        probe.occurrences.extend(
+            ac.find_overlapping_iter(probe.lower.as_str())
+                .map(|m| (m.pattern().as_usize(), m.start())),
+        );
+        probe.occurrences.sort_unstable();
+        let mut at = 0;
+        for run in probe.occurrences.chunk_by(|a, b| a.0 == b.0) {
+            probe.found.push((run[0].0, at..at + run.len()));
+            at += run.len();
         }
     }
 
-    /// Indexes, ascending, of the patterns in `range` that may match the text
-    /// `probe` was made from, into `out`.
+    /// The patterns in `range` that may match the text `probe` was made from.
     pub(crate) fn candidates(
         &self,
         probe: &mut Probe,
         range: std::ops::Range<usize>,
-        out: &mut Vec<usize>,
+        out: &mut Candidates,
     ) {
-        out.clear();
+        out.list.clear();
+        out.starts.clear();
         if probe.all {
-            out.extend(range);
+            out.list.extend(range.map(|p| (p, None)));
             return;
         }
         let hits = &mut probe.hits;
         hits.clear();
-        for &id in &probe.found {
-            let gated = &self.gated[id];
+        for (f, (id, _)) in probe.found.iter().enumerate() {
+            let gated = &self.gated[*id];
             let lo = gated.partition_point(|&(p, _)| p < range.start);
             let hi = gated.partition_point(|&(p, _)| p < range.end);
-            hits.extend_from_slice(&gated[lo..hi]);
+            hits.extend(gated[lo..hi].iter().map(|&(p, bit)| (p, bit, f)));
         }
         hits.sort_unstable();
         let lo = self.always.partition_point(|&p| p < range.start);
         let hi = self.always.partition_point(|&p| p < range.end);
-        out.extend_from_slice(&self.always[lo..hi]);
+        out.list
+            .extend(self.always[lo..hi].iter().map(|&p| (p, None)));
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let pattern = group[0].0;
-            let bits = group.iter().fold(0u8, |acc, &(_, bit)| acc | bit);
-            if bits == self.full[pattern] {
-                out.push(pattern);
+            let bits = group.iter().fold(0u8, |acc, &(_, bit, _)| acc | bit);
+            if bits != self.full[pattern] {
+                continue;
             }
+            let prefix = self.prefix[pattern];
+            if prefix == 0 {
+                out.list.push((pattern, None));
+                continue;
+            }
+            let first = out.starts.len();
+            for &(_, bit, f) in group {
+                if bit == prefix {
+                    let run = probe.found[f].1.clone();
+                    out.starts
+                        .extend(probe.occurrences[run].iter().map(|&(_, start)| start));
+                }
+            }
+            out.starts[first..].sort_unstable();
+            let mut unique = first;
+            for k in first..out.starts.len() {
+                if k == first || out.starts[k] != out.starts[unique - 1] {
+                    out.starts[unique] = out.starts[k];
+                    unique += 1;
+                }
+            }
+            out.starts.truncate(unique);
+            out.list.push((pattern, Some(first..unique)));
         }
-        out.sort_unstable();
+        out.list.sort_unstable_by_key(|&(p, _)| p);
     }
 }
 
-/// Up to [`MAX_SETS`] sets of literals (ASCII, lowercase), every match of
-/// `prepared` containing one literal of each; empty when there is none.
-pub(crate) fn required_sets(prepared: &str) -> Vec<LiteralSet> {
+/// What the gate knows of one pattern.
+#[derive(Debug, Default)]
+pub(crate) struct Required {
+    /// Sets of literals (ASCII, lowercase), every match containing one
+    /// literal of each: up to [`MAX_SETS`], plus the prefix set when it is
+    /// not among them. Empty when there is none.
+    pub(crate) sets: Vec<LiteralSet>,
+    /// The index in `sets` of the set every match begins with.
+    pub(crate) prefix: Option<usize>,
+}
+
+/// The required sets of a prepared pattern.
+pub(crate) fn required(prepared: &str) -> Required {
     let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(prepared) else {
-        return Vec::new();
+        return Required::default();
     };
-    let mut sets = conjunction(&hir);
+    let mut sets = required_sets(&hir);
+    let prefix = affix(&hir, false).map(|p| match sets.iter().position(|s| *s == p) {
+        Some(i) => i,
+        None => {
+            sets.push(p);
+            sets.len() - 1
+        }
+    });
+    Required { sets, prefix }
+}
+
+/// Up to [`MAX_SETS`] required sets of `hir`, the best first.
+fn required_sets(hir: &Hir) -> Vec<LiteralSet> {
+    let mut sets = conjunction(hir);
     sets.sort_by_key(|s| std::cmp::Reverse(quality(s)));
     // A set is implied by another when each literal of the other contains one
     // of its literals ("children" holds "child"): keep only the stronger.
@@ -200,6 +267,11 @@ pub(crate) fn required_sets(prepared: &str) -> Vec<LiteralSet> {
         }
     }
     let mut sets = kept;
+    if sets.len() > 1 {
+        let first = sets.remove(0);
+        sets.retain(|s| shortest(s) >= MIN_SECOND_LITERAL);
+        sets.insert(0, first);
+    }
     sets.truncate(MAX_SETS);
     sets
 }
@@ -211,13 +283,13 @@ fn conjunction(hir: &Hir) -> Vec<LiteralSet> {
         HirKind::Capture(c) => conjunction(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => conjunction(&r.sub),
         HirKind::Concat(parts) => {
-            let mut sets: Vec<LiteralSet> = required(hir).into_iter().collect();
+            let mut sets: Vec<LiteralSet> = best_set(hir).into_iter().collect();
             for part in parts {
                 sets.extend(conjunction(part));
             }
             sets
         }
-        _ => required(hir).into_iter().collect(),
+        _ => best_set(hir).into_iter().collect(),
     }
 }
 
@@ -238,16 +310,16 @@ fn quality(set: &LiteralSet) -> (usize, std::cmp::Reverse<usize>) {
 /// with, or, inside a concatenation, those some part of every match begins
 /// with (an inner literal: `^\W*Recommendations?` is gated by
 /// "recommendation").
-fn required(hir: &Hir) -> Option<LiteralSet> {
+fn best_set(hir: &Hir) -> Option<LiteralSet> {
     let mut best = better(affix(hir, false), affix(hir, true));
     match hir.kind() {
-        HirKind::Capture(c) => best = better(best, required(&c.sub)),
-        HirKind::Repetition(r) if r.min >= 1 => best = better(best, required(&r.sub)),
+        HirKind::Capture(c) => best = better(best, best_set(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => best = better(best, best_set(&r.sub)),
         HirKind::Alternation(alts) => {
             // Every match matches one branch: the union of the branches' sets.
             let mut union = Vec::new();
             for alt in alts {
-                union.extend(required(alt)?);
+                union.extend(best_set(alt)?);
             }
             union.sort();
             union.dedup();
@@ -257,7 +329,7 @@ fn required(hir: &Hir) -> Option<LiteralSet> {
             for i in 0..parts.len() {
                 let tail = Hir::concat(parts[i..].to_vec());
                 best = better(best, affix(&tail, false));
-                best = better(best, required(&parts[i]));
+                best = better(best, best_set(&parts[i]));
             }
         }
         _ => {}
@@ -310,9 +382,19 @@ fn usable(seq: &Seq, suffix: bool) -> Option<LiteralSet> {
     }
     out.sort();
     out.dedup();
-    // A literal holding another is redundant: the shorter is always found.
+    // A literal that begins (for a suffix set, ends) with another is
+    // redundant: the shorter is always found, at the same start.
     let all = out.clone();
-    out.retain(|l| !all.iter().any(|m| m != l && contains(l, m)));
+    out.retain(|l| {
+        !all.iter().any(|m| {
+            m != l
+                && if suffix {
+                    l.ends_with(m)
+                } else {
+                    l.starts_with(m)
+                }
+        })
+    });
     Some(out)
 }
 
@@ -323,7 +405,8 @@ mod tests {
 
     /// The required sets of a rule pattern, as strings.
     fn sets(p: &str) -> Vec<Vec<String>> {
-        required_sets(&prepare(p))
+        required(&prepare(p))
+            .sets
             .into_iter()
             .map(|set| {
                 set.into_iter()
@@ -366,6 +449,16 @@ mod tests {
                 .iter()
                 .any(|s| s == &set(&["centred"]))
         );
+        // The prefix set is kept (for anchored searches) even when weaker.
+        let r = required(&prepare(r"\bthe\s+force\s+should\b"));
+        let prefix = r.prefix.map(|i| r.sets[i].clone());
+        assert_eq!(prefix, Some(vec![b"the".to_vec()]));
+        // A prefix literal that begins with another is dropped for it; one
+        // that merely contains another is not.
+        assert_eq!(sets(r"\b(?:child|children)\b"), [set(&["child"])]);
+        let r = required(&prepare(r"(?:abc|xabcx)d"));
+        let prefix = r.prefix.map(|i| r.sets[i].clone());
+        assert_eq!(prefix, Some(vec![b"abcd".to_vec(), b"xabcxd".to_vec()]));
     }
 
     #[test]
@@ -381,11 +474,11 @@ mod tests {
         .collect();
         let gate = Gate::new(&pats).unwrap();
         assert_eq!(gate.ungated(), 1);
-        let (mut probe, mut out) = (Probe::default(), Vec::new());
+        let (mut probe, mut out) = (Probe::default(), Candidates::default());
         let mut run = |text: &str, range: std::ops::Range<usize>| {
             gate.probe(text, &mut probe);
             gate.candidates(&mut probe, range, &mut out);
-            out.clone()
+            out.list.iter().map(|c| c.0).collect::<Vec<_>>()
         };
         assert_eq!(run("Weak SUPERVISION of staff", 0..4), [1, 2]);
         assert_eq!(run("a RISK assessment, a risk assessor", 0..4), [0, 2]);
@@ -396,6 +489,12 @@ mod tests {
         assert_eq!(run("Children in custody", 0..3), [2]);
         // The long s folds to `s`: the gate steps aside.
         assert_eq!(run("ri\u{17F}k", 0..4), [0, 1, 2, 3]);
+        // Where matches may start: every occurrence of a prefix literal.
+        gate.probe("Risk: a risk assessment of custody", &mut probe);
+        gate.candidates(&mut probe, 0..4, &mut out);
+        let (pattern, starts) = out.list[0].clone();
+        assert_eq!(pattern, 0);
+        assert_eq!(&out.starts[starts.unwrap()], &[0, 8]);
     }
 
     #[test]

@@ -52,7 +52,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
-use gate::{Gate, Probe};
+use gate::{Candidates, Gate, Probe};
+use rule::Starts;
 
 pub use bodies::{Bodies, Body, BodyMatch};
 pub use check::{CheckFailure, CheckReport};
@@ -207,32 +208,54 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
-/// The compiled matcher of one scope.
+/// Families probed together. Every paragraph is asked its kind and grade, and
+/// only statements their themes, back-reference and status: the paragraph
+/// questions get a small gate of their own, and one pass serves each group.
+const GROUPS: [&[Family]; 2] = [
+    &[Family::Kind, Family::Grade],
+    &[
+        Family::Theme,
+        Family::Status,
+        Family::BackRef,
+        Family::Publisher,
+        Family::ReportType,
+    ],
+];
+
+fn group_of(family: Family) -> usize {
+    GROUPS
+        .iter()
+        .position(|g| g.contains(&family))
+        .expect("every family is in a group")
+}
+
+/// The compiled matcher of one scope and group of families.
 #[derive(Debug, Clone)]
-struct ScopeSet {
+struct GroupSet {
     /// Which patterns may match a text.
     gate: Gate,
     /// For each pattern of the gate: (rule index, pattern index within the
     /// rule), grouped by family, then in rule order.
     owners: Vec<(usize, usize)>,
-    /// The patterns of each family (indexed by `Family as usize`).
+    /// The patterns of each family (indexed by `Family as usize`; empty for
+    /// families of other groups).
     families: [std::ops::Range<usize>; Family::ALL.len()],
 }
 
-/// The last text probed on this thread: the segmenter asks several questions
-/// of one text in a row (kind and grade of a paragraph; themes, back-reference
-/// and status of a statement), and one pass of the gate serves them all.
+/// The last text probed on this thread, per group: the segmenter asks several
+/// questions of one text in a row (kind and grade of a paragraph; themes,
+/// back-reference and status of a statement), and one pass serves them all.
 #[derive(Default)]
 struct LastProbe {
     /// [`RuleSet::id`] and scope of the probe.
     key: Option<(u64, Scope)>,
     text: String,
     probe: Probe,
-    candidates: Vec<usize>,
+    candidates: Candidates,
 }
 
 thread_local! {
-    static LAST_PROBE: RefCell<LastProbe> = RefCell::new(LastProbe::default());
+    static LAST_PROBE: RefCell<[LastProbe; GROUPS.len()]> = RefCell::default();
 }
 
 /// Distinguishes rule sets (and their clones) in [`LAST_PROBE`].
@@ -242,8 +265,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// Indexed by [`Scope::index`].
-    sets: Vec<ScopeSet>,
+    /// Indexed by `scope.index() * GROUPS.len() + group`.
+    sets: Vec<GroupSet>,
     hash: String,
     id: u64,
 }
@@ -311,35 +334,37 @@ impl RuleSet {
     pub fn from_rules(rules: Vec<Rule>, hash: String) -> Result<RuleSet, PatternError> {
         let mut sets = Vec::new();
         for scope in Scope::ALL {
-            let mut patterns = Vec::new();
-            let mut owners = Vec::new();
-            let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
-            for family in Family::ALL {
-                let start = owners.len();
-                for (ri, r) in rules.iter().enumerate() {
-                    if r.scope != scope
-                        || r.target.family_kind() != family
-                        || r.status == RuleStatus::Deprecated
-                    {
-                        continue;
+            for group in GROUPS {
+                let mut patterns = Vec::new();
+                let mut owners = Vec::new();
+                let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
+                for &family in group {
+                    let start = owners.len();
+                    for (ri, r) in rules.iter().enumerate() {
+                        if r.scope != scope
+                            || r.target.family_kind() != family
+                            || r.status == RuleStatus::Deprecated
+                        {
+                            continue;
+                        }
+                        for (pi, p) in r.patterns.iter().enumerate() {
+                            patterns.push(rule::prepare(p));
+                            owners.push((ri, pi));
+                        }
                     }
-                    for (pi, p) in r.patterns.iter().enumerate() {
-                        patterns.push(rule::prepare(p));
-                        owners.push((ri, pi));
-                    }
+                    families[family as usize] = start..owners.len();
                 }
-                families[family as usize] = start..owners.len();
+                let gate = Gate::new(&patterns).map_err(|message| PatternError::Invalid {
+                    file: "(all)".into(),
+                    rule: format!("(scope {scope})"),
+                    message,
+                })?;
+                sets.push(GroupSet {
+                    gate,
+                    owners,
+                    families,
+                });
             }
-            let gate = Gate::new(&patterns).map_err(|message| PatternError::Invalid {
-                file: "(all)".into(),
-                rule: format!("(scope {scope})"),
-                message,
-            })?;
-            sets.push(ScopeSet {
-                gate,
-                owners,
-                families,
-            });
         }
         Ok(RuleSet {
             rules,
@@ -383,32 +408,38 @@ impl RuleSet {
 
     /// As [`RuleSet::scan`], for the rules of the given target families only.
     fn scan_families(&self, scope: Scope, families: &[Family], text: &str) -> Vec<RuleMatch<'_>> {
-        let set = &self.sets[scope.index()];
         let mut hits: Vec<(usize, [usize; 2], Option<i32>)> = Vec::new();
         LAST_PROBE.with(|cell| {
-            let last = &mut *cell.borrow_mut();
-            let key = Some((self.id, scope));
-            if last.key != key || last.text != text {
-                set.gate.probe(text, &mut last.probe);
-                last.key = key;
-                last.text.clear();
-                last.text.push_str(text);
-            }
+            let probes = &mut *cell.borrow_mut();
             for &family in families {
+                let group = group_of(family);
+                let set = &self.sets[scope.index() * GROUPS.len() + group];
                 let range = set.families[family as usize].clone();
                 if range.is_empty() {
                     continue;
+                }
+                let last = &mut probes[group];
+                let key = Some((self.id, scope));
+                if last.key != key || last.text != text {
+                    set.gate.probe(text, &mut last.probe);
+                    last.key = key;
+                    last.text.clear();
+                    last.text.push_str(text);
                 }
                 set.gate
                     .candidates(&mut last.probe, range, &mut last.candidates);
                 // A family's patterns are in rule order, so a rule's
                 // candidate patterns are adjacent.
-                for group in last
-                    .candidates
-                    .chunk_by(|&a, &b| set.owners[a].0 == set.owners[b].0)
-                {
-                    let ri = set.owners[group[0]].0;
-                    let pis = group.iter().map(|&i| set.owners[i].1);
+                let Candidates { list, starts } = &last.candidates;
+                for run in list.chunk_by(|a, b| set.owners[a.0].0 == set.owners[b.0].0) {
+                    let ri = set.owners[run[0].0].0;
+                    let pis = run.iter().map(|(i, at)| {
+                        let where_ = match at {
+                            Some(r) => Starts::At(&starts[r.clone()]),
+                            None => Starts::Anywhere,
+                        };
+                        (set.owners[*i].1, where_)
+                    });
                     if let Some((span, year)) = self.rules[ri].find_among(text, pis) {
                         hits.push((ri, span, year));
                     }

@@ -7,7 +7,9 @@
 
 use std::fmt;
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
 use serde::Deserialize;
 
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
@@ -356,16 +358,35 @@ pub struct Rule {
     pub(crate) negatives: Vec<Regex>,
 }
 
+/// Where to try a pattern: everywhere, or only at given starts (the
+/// positions of the literals every match begins with, ascending).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Starts<'a> {
+    /// Search the whole text.
+    Anywhere,
+    /// Try an anchored match at each of these byte offsets.
+    At(&'a [usize]),
+}
+
 /// Compile one pattern the way every rule pattern is compiled (case-insensitive;
 /// use `(?-i:...)` inside a pattern for a case-sensitive part).
-pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&prepare(pattern))
-        .case_insensitive(true)
-        .size_limit(4 << 20)
-        // Sentence-window patterns (`[^.]{0,100}`) need many lazy DFA states;
-        // with the default 2 MiB cache they were rebuilt over and over.
-        .dfa_size_limit(32 << 20)
-        .build()
+/// The meta engine (rather than `regex::Regex`) allows anchored searches at
+/// the positions the literal gate found.
+pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(4 << 20))
+                // Sentence-window patterns (`[^.]{0,100}`) need many lazy DFA
+                // states; with a 2 MiB cache they were rebuilt over and over.
+                .hybrid_cache_capacity(32 << 20),
+        )
+        .syntax(syntax::Config::new().case_insensitive(true))
+        .build(&prepare(pattern))
+        .map_err(|e| match e.syntax_error() {
+            Some(syntax) => syntax.to_string(),
+            None => e.to_string(),
+        })
 }
 
 /// Rewrite a rule pattern for matching:
@@ -495,7 +516,7 @@ impl Rule {
                 file: file.to_string(),
                 rule: raw.id.clone(),
                 pattern: p.clone(),
-                message: e.to_string(),
+                message: e,
             })
         };
         let regexes = raw.patterns.iter().map(build).collect::<Result<_, _>>()?;
@@ -535,18 +556,29 @@ impl Rule {
     /// unless a negative matches. Used by `check` and as the reference for
     /// `RuleSet::scan`.
     pub fn find(&self, text: &str) -> Option<([usize; 2], Option<i32>)> {
-        self.find_among(text, 0..self.regexes.len())
+        self.find_among(text, (0..self.regexes.len()).map(|i| (i, Starts::Anywhere)))
     }
 
-    /// As [`Rule::find`], trying only the patterns with the given indexes.
-    pub(crate) fn find_among(
+    /// As [`Rule::find`], trying only the patterns with the given indexes,
+    /// each where the literal gate says a match may start.
+    pub(crate) fn find_among<'a>(
         &self,
         text: &str,
-        which: impl Iterator<Item = usize>,
+        which: impl Iterator<Item = (usize, Starts<'a>)>,
     ) -> Option<([usize; 2], Option<i32>)> {
         let mut best: Option<(usize, usize, usize)> = None; // start, end, pattern
-        for i in which {
-            if let Some(m) = self.regexes[i].find(text) {
+        for (i, starts) in which {
+            let re = &self.regexes[i];
+            let found = match starts {
+                Starts::Anywhere => re.find(text),
+                // No match starts before the first literal; the first start
+                // with an anchored match is the leftmost match, and leftmost-
+                // first gives it the same end as an unanchored search.
+                Starts::At(at) => at
+                    .iter()
+                    .find_map(|&s| re.search(&Input::new(text).range(s..).anchored(Anchored::Yes))),
+            };
+            if let Some(m) = found {
                 let better = match best {
                     None => true,
                     Some((s, e, _)) => m.start() < s || (m.start() == s && m.end() > e),
@@ -561,13 +593,18 @@ impl Rule {
             return None;
         }
         let re = &self.regexes[i];
-        let year = if re.capture_names().any(|n| n == Some("year")) {
-            re.captures_at(text, start)
-                .and_then(|c| c.name("year"))
-                .and_then(|y| y.as_str().parse::<i32>().ok())
-        } else {
-            None
-        };
+        let year = re
+            .group_info()
+            .to_index(PatternID::ZERO, "year")
+            .and_then(|group| {
+                let mut caps = re.create_captures();
+                re.search_captures(
+                    &Input::new(text).range(start..).anchored(Anchored::Yes),
+                    &mut caps,
+                );
+                caps.get_group(group)
+            })
+            .and_then(|y| text[y.range()].parse::<i32>().ok());
         Some(([start, end], year))
     }
 }

@@ -38,8 +38,20 @@ static ADDRESSEE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("addressee")
 });
 
+/// Whitespace-separated words in `text` (as `split_whitespace().count()`,
+/// without decoding characters when the text is ASCII).
 fn words(text: &str) -> usize {
-    text.split_whitespace().count()
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut count = 0;
+    let mut in_word = false;
+    for b in text.bytes() {
+        let space = b.is_ascii_whitespace() || b == 0x0b;
+        count += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    count
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -717,6 +729,20 @@ fn push<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_counts_like_split_whitespace() {
+        for t in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "tab\tand\nnew\x0bline\x0c",
+            "caf\u{e9} \u{2003}x",
+        ] {
+            assert_eq!(words(t), t.split_whitespace().count(), "{t:?}");
+        }
+    }
 
     #[test]
     fn deadline_and_addressee_are_read() {
