@@ -92,8 +92,8 @@ impl Page {
     }
 }
 
-fn join_lines<'a>(lines: impl Iterator<Item = &'a TextLine>) -> String {
-    let mut out = String::new();
+fn join_lines<'a>(lines: impl Iterator<Item = &'a TextLine> + Clone) -> String {
+    let mut out = String::with_capacity(lines.clone().map(|l| l.text.len() + 2).sum());
     let mut last_block: Option<u32> = None;
     for line in lines {
         if let Some(b) = last_block {

@@ -28,15 +28,15 @@ const MONTHS: [&str; 12] = [
 ];
 
 static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})(?-u:\b)")
         .expect("date regex")
 });
 static DATE_MY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b")
+    Regex::new(r"(?i)(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})(?-u:\b)")
         .expect("month regex")
 });
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bpublished(?:\s+on)?\s*:?\s*(.{0,40})").expect("published regex")
+    Regex::new(r"(?i)(?-u:\b)published(?:\s+on)?\s*:?\s*(.{0,40})").expect("published regex")
 });
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("year regex"));

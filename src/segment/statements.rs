@@ -21,19 +21,19 @@ static ITEM_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("item heading")
 });
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by|no later than|before)\s+((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{4})")
+    Regex::new(r"(?i)(?-u:\b)(?:by|no later than|before)\s+((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{4})")
         .expect("deadline")
 });
 static ADDRESSEE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:^|,\s*|\bthat\s+|\brecommends?\s+that\s+)",
+        r"(?:^|,\s*|(?-u:\b)that\s+|(?-u:\b)recommends?\s+that\s+)",
         r"(?P<a>(?:all\s+)?chief (?:constables|officers)|(?:all\s+)?forces",
         r"|the (?:force|constabulary|service|local authority)",
         r"|(?:local\s+)?police and crime commissioners|pccs",
         r"|the national police chiefs'? council(?:'s)?(?: lead for [^,]+?| lead)?",
         r"|the college of policing|the home office|the national crime agency",
         r"|(?:[A-Z][a-z]+(?:\s+(?:and|of|upon)\s+|\s+)){0,4}(?:Police|Constabulary|Police Service))",
-        r"\s+(?:should|must|needs? to|is to)\b"
+        r"\s+(?:should|must|needs? to|is to)(?-u:\b)"
     ))
     .expect("addressee")
 });
@@ -520,13 +520,15 @@ fn split_row(para: &Para) -> (Para, Option<String>) {
 /// The inspectorate speaking about its own next steps ("We will revisit ..."),
 /// which is never a recommendation to the inspected body.
 static REPORTING_VOICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:we|hmic|hmicfrs|ofsted|the inspectorate|inspectors)\s+(?:will|intend|plan)\b")
-        .expect("reporting voice")
+    Regex::new(
+        r"^(?:we|hmic|hmicfrs|ofsted|the inspectorate|inspectors)\s+(?:will|intend|plan)(?-u:\b)",
+    )
+    .expect("reporting voice")
 });
 
 /// A sentence that announces a list ("... should take the following steps.").
 static LEAD_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:the following|as follows)(?:\s+\w+){0,3}\s*[.:]$").expect("lead-in")
+    Regex::new(r"(?i)(?-u:\b)(?:the following|as follows)(?:\s+\w+){0,3}\s*[.:]$").expect("lead-in")
 });
 
 /// Ofsted-style improvement items are noun phrases, not sentences: "The
@@ -534,15 +536,16 @@ static LEAD_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 static NOUN_PHRASE_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^(?:the\s+(?:quality|timeliness|consistency|availability|identification|use|effectiveness",
-        r"|impact|range|sufficiency|stability|capacity|oversight|response|recording|analysis)\b",
-        r"|how\s+(?:well|effectively|quickly|consistently)\b|(?:the\s+)?\w+\s+and\s+\w+\s+of\b)"
+        r"|impact|range|sufficiency|stability|capacity|oversight|response|recording|analysis)(?-u:\b)",
+        r"|how\s+(?:well|effectively|quickly|consistently)(?-u:\b)|(?:the\s+)?\w+\s+and\s+\w+\s+of(?-u:\b))"
     ))
     .expect("noun phrase item")
 });
 
 fn looks_actionable(text: &str) -> bool {
     static ACTION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(should|must|needs? to|ought to|is to|are to)\b").expect("action")
+        Regex::new(r"(?i)(?-u:\b)(should|must|needs? to|ought to|is to|are to)(?-u:\b)")
+            .expect("action")
     });
     ACTION.is_match(text)
 }

@@ -77,7 +77,7 @@ static FOOTNOTE: LazyLock<Regex> =
 
 /// Back matter whose paragraphs define terms rather than report findings.
 static BACK_MATTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:annex\s+[a-z0-9]+\s*[-–:]?\s*)?(?:glossary|about the data|about us|methodology|references|abbreviations|acknowledgements)\b")
+    Regex::new(r"(?i)^(?:annex\s+[a-z0-9]+\s*[-–:]?\s*)?(?:glossary|about the data|about us|methodology|references|abbreviations|acknowledgements)(?-u:\b)")
         .expect("back matter")
 });
 
