@@ -567,25 +567,41 @@ impl Rule {
         which: impl Iterator<Item = (usize, Starts<'a>)>,
     ) -> Option<([usize; 2], Option<i32>)> {
         let mut best: Option<(usize, usize, usize)> = None; // start, end, pattern
-        for (i, starts) in which {
-            let re = &self.regexes[i];
-            let found = match starts {
-                Starts::Anywhere => re.find(text),
-                // No match starts before the first literal; the first start
-                // with an anchored match is the leftmost match, and leftmost-
-                // first gives it the same end as an unanchored search.
-                Starts::At(at) => at
-                    .iter()
-                    .find_map(|&s| re.search(&Input::new(text).range(s..).anchored(Anchored::Yes))),
+        fn consider(best: &mut Option<(usize, usize, usize)>, m: regex_automata::Match, i: usize) {
+            let better = match *best {
+                None => true,
+                Some((s, e, _)) => m.start() < s || (m.start() == s && m.end() > e),
             };
-            if let Some(m) = found {
-                let better = match best {
-                    None => true,
-                    Some((s, e, _)) => m.start() < s || (m.start() == s && m.end() > e),
-                };
-                if better {
-                    best = Some((m.start(), m.end(), i));
+            if better {
+                *best = Some((m.start(), m.end(), i));
+            }
+        }
+        // Anchored patterns last, so that an earlier match found elsewhere
+        // lets them skip every start after it.
+        let mut anchored: Vec<(usize, &[usize])> = Vec::new();
+        for (i, starts) in which {
+            match starts {
+                Starts::Anywhere => {
+                    if let Some(m) = self.regexes[i].find(text) {
+                        consider(&mut best, m, i);
+                    }
                 }
+                Starts::At(at) => anchored.push((i, at)),
+            }
+        }
+        anchored.sort_by_key(|&(i, at)| (at.first().copied(), i));
+        for (i, at) in anchored {
+            // No match starts before the first literal; the first start with
+            // an anchored match is the leftmost match, and leftmost-first
+            // gives it the same end as an unanchored search. A start after
+            // the best so far cannot win.
+            let re = &self.regexes[i];
+            let found = at
+                .iter()
+                .take_while(|&&s| best.is_none_or(|(b, _, _)| s <= b))
+                .find_map(|&s| re.search(&Input::new(text).range(s..).anchored(Anchored::Yes)));
+            if let Some(m) = found {
+                consider(&mut best, m, i);
             }
         }
         let (start, end, i) = best?;
