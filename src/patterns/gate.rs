@@ -1,25 +1,27 @@
 //! The literal gate: which of a scope's patterns may match a text, from one
 //! Aho-Corasick pass over it.
 //!
-//! Takes the prepared patterns of one scope and family and gives a [`Gate`]
-//! that, for a text, lists the patterns worth running. For each pattern it
+//! Takes the prepared patterns of one scope and group of families and gives a
+//! [`Gate`] that, for a text, lists the patterns worth running. For each pattern it
 //! derives (with regex-syntax) up to [`MAX_SETS`] *required sets*: finite sets
 //! of literals such that every match contains one literal of each set. A
 //! concatenation requires what each of its parts requires, so
 //! `\bcustody\b[^.]{0,100}\bchildren?\b` needs both "custody" and "child";
 //! an alternation requires one of its branches' literals. A text that lacks
 //! any of a pattern's sets cannot match, so the pattern's regex is not run.
-//! Patterns without a usable set (a bare `\w+`) are always run. Nothing is
-//! lost: the gate only skips patterns that cannot match, and a test compares
-//! gated scans with every rule run alone.
+//! Patterns without a usable set (a bare `\w+`) are always run. When every
+//! match begins with a literal of a set (its prefix set), the gate also says
+//! where those literals occur, and the pattern is tried only there. Nothing
+//! is lost: the gate only skips patterns, and starts, that cannot match, and
+//! a test compares gated scans with every rule run alone.
 //!
 //! It does not find spans or decide which rule wins: the rules' own regexes
 //! do, in [`super::RuleSet::scan`].
 //!
 //! Matching is case-insensitive. The gate's literals are ASCII and matched
-//! ASCII-case-insensitively (both sides lower-cased), so two non-ASCII letters that Unicode case
-//! folding equates with ASCII ones (the long s `ſ` and the Kelvin sign `K`)
-//! would slip past it: a text holding either is not gated.
+//! ASCII-case-insensitively (both sides lower-cased), so two non-ASCII letters
+//! that Unicode case folding equates with ASCII ones (the long s `ſ` and the
+//! Kelvin sign `K`) would slip past it: a text holding either is not gated.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
@@ -267,11 +269,9 @@ fn required_sets(hir: &Hir) -> Vec<LiteralSet> {
         }
     }
     let mut sets = kept;
-    if sets.len() > 1 {
-        let first = sets.remove(0);
-        sets.retain(|s| shortest(s) >= MIN_SECOND_LITERAL);
-        sets.insert(0, first);
-    }
+    let mut rest = sets.split_off(sets.len().min(1));
+    rest.retain(|s| shortest(s) >= MIN_SECOND_LITERAL);
+    sets.extend(rest);
     sets.truncate(MAX_SETS);
     sets
 }
