@@ -599,7 +599,11 @@ impl Rule {
             let found = at
                 .iter()
                 .take_while(|&&s| best.is_none_or(|(b, _, _)| s <= b))
-                .find_map(|&s| re.search(&Input::new(text).range(s..).anchored(Anchored::Yes)));
+                .find_map(|&s| {
+                    // Anchored: the match starts at `s`, only its end is sought.
+                    re.search_half(&Input::new(text).range(s..).anchored(Anchored::Yes))
+                        .map(|half| regex_automata::Match::new(half.pattern(), s..half.offset()))
+                });
             if let Some(m) = found {
                 consider(&mut best, m, i);
             }
