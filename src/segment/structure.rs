@@ -273,6 +273,27 @@ fn is_contents_page(page: &Page) -> bool {
     titled && numbered * 3 >= lines.len() || numbered * 10 >= lines.len() * 6 && lines.len() >= 6
 }
 
+/// Whether `text` can match [`LIST_MARKER`], from its first bytes: a bullet,
+/// `(`, a digit, or a letter (a run of up to four of i, v, x) followed by `.`
+/// or `)`. Most lines start with a word and are settled here, without the
+/// capturing regex.
+fn may_start_with_marker(text: &str) -> bool {
+    let b = text.as_bytes();
+    match b.first() {
+        None => false,
+        Some(b'(' | b'0'..=b'9' | b'*' | b'-') => true,
+        Some(b'a'..=b'z') => {
+            let roman = b
+                .iter()
+                .take_while(|x| matches!(x, b'i' | b'v' | b'x'))
+                .count();
+            let letters = roman.max(1);
+            letters <= 4 && matches!(b.get(letters), Some(b'.' | b')'))
+        }
+        Some(c) => !c.is_ascii(),
+    }
+}
+
 fn is_heading_line(line: &TextLine, body_size: f32) -> bool {
     let large = line.font_size >= body_size * 1.15;
     // Most lines are body text: settle them before any regex runs.
@@ -365,7 +386,7 @@ fn page_paras(page: &Page, body_size: f32, ranks: &[i32], out: &mut Vec<Para>) {
         }
         let end = placed.end;
         let heading = !placed.row && is_heading_line(line, body_size);
-        let marker = if placed.row {
+        let marker = if placed.row || !may_start_with_marker(text) {
             None
         } else {
             LIST_MARKER.captures(text)
@@ -503,6 +524,35 @@ fn join_continuations(paras: Vec<Para>, body_size: f32) -> Vec<Para> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_precheck_never_hides_a_marker() {
+        // Every string of up to five characters over an alphabet that covers
+        // each branch of the marker regex.
+        let alphabet = [
+            '(', ')', '.', '1', 'a', 'i', 'v', 'x', 'b', ' ', '•', 'A', '-', '*',
+        ];
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut u = t.clone();
+                    u.push(c);
+                    if LIST_MARKER.is_match(&u) {
+                        assert!(may_start_with_marker(&u), "{u:?}");
+                    }
+                    checked += 1;
+                    longer.push(u);
+                }
+            }
+            texts = longer;
+        }
+        assert!(checked > 500_000);
+        assert!(!may_start_with_marker("Item one"));
+        assert!(!may_start_with_marker("and so on"));
+    }
     use crate::model::PageQuality;
 
     fn line(text: &str, size: f32, bold: bool, block: u32) -> TextLine {
