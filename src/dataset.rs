@@ -4,7 +4,8 @@
 //! one JSON object per line, UTF-8, each file sorted by stable keys, so the same
 //! inputs give byte-identical files whatever the thread count. `manifest.json`
 //! records the tool and schema versions, the rules' hash, the inputs and counts;
-//! its `created` field is the only one that changes between identical runs.
+//! its `created` field is the only one that changes between identical runs
+//! (it is `SOURCE_DATE_EPOCH` when that is set).
 //! With `csv`, also writes `reports.csv`, `statements.csv` and a Frictionless
 //! `datapackage.json`. The field documentation lives on the types in
 //! [`crate::model`] and in `schema/`.
@@ -389,11 +390,24 @@ fn manifest(
 }
 
 /// Current UTC time as RFC 3339, from the system clock, without a date crate.
+/// The run's time: `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) when set and valid, so that identical runs
+/// can give byte-identical manifests; else the clock.
 fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        });
+    rfc3339(secs)
+}
+
+/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`.
+fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm).
@@ -586,6 +600,13 @@ fn resource(name: &str, path: &str, columns: &[Column], key: &str) -> serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_of_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
 
     #[test]
     fn rfc3339_shape() {

@@ -344,3 +344,25 @@ fn search_and_show_find_a_known_statement() {
         assert!(shown.contains("first found"), "{shown}");
     }
 }
+
+#[test]
+fn source_date_epoch_makes_the_manifest_reproducible() {
+    let outs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let manifests: Vec<Vec<u8>> = outs
+        .iter()
+        .map(|out| {
+            let o = Command::new(env!("CARGO_BIN_EXE_findings"))
+                .args(["run", "corpus/dc-cdi-2018.pdf", "--quiet", "--out"])
+                .arg(out.path())
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .current_dir(root())
+                .output()
+                .expect("binary runs");
+            assert!(o.status.success(), "{}", stderr(&o));
+            std::fs::read(out.path().join("dataset/manifest.json")).unwrap()
+        })
+        .collect();
+    assert_eq!(manifests[0], manifests[1]);
+    let v: serde_json::Value = serde_json::from_slice(&manifests[0]).unwrap();
+    assert_eq!(v["created"], "2023-11-14T22:13:20Z");
+}
