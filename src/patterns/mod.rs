@@ -2,13 +2,14 @@
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
 //! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
-//! [`Scope`] and target family, a literal gate (one Aho-Corasick pass, see
-//! `gate`) finds the patterns that may match, then only those patterns' own
-//! regexes run to confirm and find the span. Each question the segmenter asks
-//! (themes, kind of a heading or sentence, grade, back-reference, report type,
-//! publisher) runs only its own family's rules: a paragraph asked for its kind
-//! does not pay for the theme rules. [`RuleSet::scan`] runs them all. The registry of inspected bodies
-//! (forces, fire services, local authorities) is in [`bodies`].
+//! [`Scope`] and group of target families, a literal gate (one Aho-Corasick
+//! pass, see `gate`) finds the patterns that may match, then only those
+//! patterns' own regexes run to confirm and find the span. Each question the
+//! segmenter asks (themes, kind of a heading or sentence, grade,
+//! back-reference, report type, publisher) runs only its own family's rules:
+//! a paragraph asked for its kind does not pay for the theme rules.
+//! [`RuleSet::scan`] runs them all. The registry of inspected bodies (forces,
+//! fire services, local authorities) is in [`bodies`].
 //!
 //! It does not split text into statements or decide which scope a piece of text
 //! is: that is the segmenter's job.

@@ -259,7 +259,9 @@ fn run_in_pool(
     let batch = std::sync::Mutex::new(Batch::new(&opts.out).map_err(PipelineError::Spill)?);
     let finished = std::sync::atomic::AtomicUsize::new(0);
     distinct.par_iter().for_each(|d| {
-        let outcome = process_isolated(d, rules, bodies, &opts.limits, cache.as_ref());
+        let outcome = process_isolated(d, || {
+            process(d, rules, bodies, &opts.limits, cache.as_ref())
+        });
         let pages = outcome.report.as_ref().map_or(0, |r| r.pages);
         let failed = outcome
             .report
@@ -402,18 +404,11 @@ fn hash_file(path: &Path) -> Result<String, String> {
     Ok(base16ct::lower::encode_string(&hasher.finalize()))
 }
 
-/// Process one distinct document with a last-resort fence against panics.
-fn process_isolated(
-    d: &Distinct,
-    rules: &RuleSet,
-    bodies: &Bodies,
-    limits: &Limits,
-    cache: Option<&Cache>,
-) -> DocOutcome {
+/// Run `work` on one distinct document with a last-resort fence against
+/// panics: a panic becomes the document's `internal` error.
+fn process_isolated(d: &Distinct, work: impl FnOnce() -> DocOutcome) -> DocOutcome {
     let first = &d.files[0];
-    match catch_unwind(AssertUnwindSafe(|| {
-        process(d, rules, bodies, limits, cache)
-    })) {
+    match catch_unwind(AssertUnwindSafe(work)) {
         Ok(outcome) => outcome,
         Err(panic) => {
             let what = panic
