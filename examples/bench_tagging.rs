@@ -5,7 +5,10 @@
 //! prints the median over warm rounds (issue 4's floor: tagging adds less than
 //! 10% to extraction).
 //!
-//! cargo run --release --example bench_tagging -- DIR [ROUNDS]
+//! cargo run --release --example bench_tagging -- DIR [ROUNDS] [PREFIX]
+//!
+//! PREFIX keeps only the files whose names start with it (`ofsted-` measures
+//! the inspection reports of `../shared/corpus-real` alone).
 
 use findings::extract::{Limits, extract_bytes};
 use findings::patterns::{Bodies, RuleSet};
@@ -37,13 +40,19 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| "corpus".into());
     let rounds: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let prefix = args.next().unwrap_or_default();
     let rules = RuleSet::load(None)?;
     let bodies = Bodies::builtin();
     let mut files: Vec<_> = std::fs::read_dir(&dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
         .collect();
+    anyhow::ensure!(!files.is_empty(), "no PDF in {dir} starts with `{prefix}`");
     files.sort();
     let inputs: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
     // One thread: extraction would otherwise read pages in parallel while

@@ -38,11 +38,15 @@
 //!
 //! In patterns, `\b` is an ASCII word boundary, `\w` is ASCII, and a literal
 //! hyphen also matches Unicode dashes and a line-broken word ("group- based").
+//! A sentence window between two parts (`child\b[^.]{0,100}\bcustody`) is
+//! matched by running the parts apart and counting the window (see
+//! `matcher`); a rule's negatives run as one regex.
 //! [`RuleSet::check`] runs every example.
 
 pub mod bodies;
 pub mod check;
 mod gate;
+mod matcher;
 pub mod rule;
 
 use std::cell::RefCell;

@@ -7,13 +7,13 @@
 
 use std::fmt;
 
-use regex_automata::meta::{self, Regex};
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, PatternID};
 use serde::Deserialize;
 
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
 
+use regex_automata::meta::Regex;
+
+use super::matcher::{Pattern, any_of};
 use super::{PatternError, THEME_IDS};
 
 /// Where a rule looks.
@@ -354,8 +354,9 @@ pub struct Rule {
     pub examples: Examples,
     /// The file it came from (`themes.toml`, or a user path).
     pub file: String,
-    pub(crate) regexes: Vec<Regex>,
-    pub(crate) negatives: Vec<Regex>,
+    pub(crate) regexes: Vec<Pattern>,
+    /// All negatives as one regex (none when there are none).
+    pub(crate) veto: Option<Regex>,
 }
 
 /// Where to try a pattern: everywhere, or only at given starts (the
@@ -369,24 +370,11 @@ pub(crate) enum Starts<'a> {
 }
 
 /// Compile one pattern the way every rule pattern is compiled (case-insensitive;
-/// use `(?-i:...)` inside a pattern for a case-sensitive part).
-/// The meta engine (rather than `regex::Regex`) allows anchored searches at
-/// the positions the literal gate found.
-pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(4 << 20))
-                // Sentence-window patterns (`[^.]{0,100}`) need many lazy DFA
-                // states; with a 2 MiB cache they were rebuilt over and over.
-                .hybrid_cache_capacity(32 << 20),
-        )
-        .syntax(syntax::Config::new().case_insensitive(true))
-        .build(&prepare(pattern))
-        .map_err(|e| match e.syntax_error() {
-            Some(syntax) => syntax.to_string(),
-            None => e.to_string(),
-        })
+/// use `(?-i:...)` inside a pattern for a case-sensitive part), as a
+/// [`Pattern`]: regexes on regex-automata's meta engine, which allows anchored
+/// searches at the positions the literal gate found.
+pub(crate) fn compile(pattern: &str) -> Result<Pattern, String> {
+    Pattern::new(&prepare(pattern))
 }
 
 /// Rewrite a rule pattern for matching:
@@ -520,7 +508,21 @@ impl Rule {
             })
         };
         let regexes = raw.patterns.iter().map(build).collect::<Result<_, _>>()?;
-        let negatives = raw.negative.iter().map(build).collect::<Result<_, _>>()?;
+        // Each negative alone first, so that a bad one is named.
+        for n in &raw.negative {
+            build(n)?;
+        }
+        let veto = if raw.negative.is_empty() {
+            None
+        } else {
+            let prepared: Vec<String> = raw.negative.iter().map(|n| prepare(n)).collect();
+            Some(any_of(&prepared).map_err(|message| PatternError::Regex {
+                file: file.to_string(),
+                rule: raw.id.clone(),
+                pattern: raw.negative.join(" | "),
+                message,
+            })?)
+        };
         Ok(Rule {
             id: raw.id,
             name: raw.name,
@@ -538,7 +540,7 @@ impl Rule {
             examples: raw.examples,
             file: file.to_string(),
             regexes,
-            negatives,
+            veto,
         })
     }
 
@@ -549,7 +551,7 @@ impl Rule {
 
     /// Whether a negative pattern matches `text`.
     pub fn is_vetoed(&self, text: &str) -> bool {
-        self.negatives.iter().any(|n| n.is_match(text))
+        self.veto.as_ref().is_some_and(|v| v.is_match(text))
     }
 
     /// Apply this rule alone (no literal gate): the earliest match of any pattern,
@@ -567,13 +569,17 @@ impl Rule {
         which: impl Iterator<Item = (usize, Starts<'a>)>,
     ) -> Option<([usize; 2], Option<i32>)> {
         let mut best: Option<(usize, usize, usize)> = None; // start, end, pattern
-        fn consider(best: &mut Option<(usize, usize, usize)>, m: regex_automata::Match, i: usize) {
+        fn consider(
+            best: &mut Option<(usize, usize, usize)>,
+            (start, end): (usize, usize),
+            i: usize,
+        ) {
             let better = match *best {
                 None => true,
-                Some((s, e, _)) => m.start() < s || (m.start() == s && m.end() > e),
+                Some((s, e, _)) => start < s || (start == s && end > e),
             };
             if better {
-                *best = Some((m.start(), m.end(), i));
+                *best = Some((start, end, i));
             }
         }
         // Anchored patterns last, so that an earlier match found elsewhere
@@ -595,15 +601,11 @@ impl Rule {
             // an anchored match is the leftmost match, and leftmost-first
             // gives it the same end as an unanchored search. A start after
             // the best so far cannot win.
-            let re = &self.regexes[i];
+            let pattern = &self.regexes[i];
             let found = at
                 .iter()
                 .take_while(|&&s| best.is_none_or(|(b, _, _)| s <= b))
-                .find_map(|&s| {
-                    // Anchored: the match starts at `s`, only its end is sought.
-                    re.search_half(&Input::new(text).range(s..).anchored(Anchored::Yes))
-                        .map(|half| regex_automata::Match::new(half.pattern(), s..half.offset()))
-                });
+                .find_map(|&s| pattern.end_at(text, s).map(|end| (s, end)));
             if let Some(m) = found {
                 consider(&mut best, m, i);
             }
@@ -612,19 +614,9 @@ impl Rule {
         if self.is_vetoed(text) {
             return None;
         }
-        let re = &self.regexes[i];
-        let year = re
-            .group_info()
-            .to_index(PatternID::ZERO, "year")
-            .and_then(|group| {
-                let mut caps = re.create_captures();
-                re.search_captures(
-                    &Input::new(text).range(start..).anchored(Anchored::Yes),
-                    &mut caps,
-                );
-                caps.get_group(group)
-            })
-            .and_then(|y| text[y.range()].parse::<i32>().ok());
+        let year = self.regexes[i]
+            .group_at(text, start, "year")
+            .and_then(|y| y.parse::<i32>().ok());
         Some(([start, end], year))
     }
 }

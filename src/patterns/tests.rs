@@ -123,12 +123,9 @@ fn every_theme_and_kind_has_rules() {
     }
 }
 
-#[test]
-fn scan_agrees_with_single_rules() {
-    // The gated path must find exactly the rules (and spans) that fire alone:
-    // on every rule example, on every labelled statement of the corpus, and
-    // on texts with characters that fold to ASCII letters.
-    let rs = rules();
+/// Every rule example, every labelled statement of the corpus, and a text
+/// with the two characters that fold to ASCII letters.
+fn sample_texts(rs: &RuleSet) -> Vec<String> {
     let mut texts: Vec<String> = rs
         .rules()
         .iter()
@@ -151,6 +148,42 @@ fn scan_agrees_with_single_rules() {
         "The Kelvin \u{212A} and the long \u{17F}: ri\u{17F}k a\u{17F}\u{17F}e\u{17F}\u{17F}ment"
             .into(),
     );
+    texts
+}
+
+#[test]
+fn split_window_patterns_match_as_their_whole_regex() {
+    // Patterns split at a sentence window must find what the whole regex
+    // finds, on every sample text and at every start.
+    let rs = rules();
+    let texts = sample_texts(rs);
+    let mut split = 0;
+    for rule in rs.rules() {
+        for (pattern, source) in rule.regexes.iter().zip(&rule.patterns) {
+            if !pattern.is_split() {
+                continue;
+            }
+            split += 1;
+            for text in &texts {
+                assert_eq!(
+                    pattern.find(text),
+                    pattern.find_whole(text),
+                    "{} `{source}` on {text:?}",
+                    rule.id
+                );
+            }
+        }
+    }
+    assert!(split >= 20, "only {split} patterns split");
+}
+
+#[test]
+fn scan_agrees_with_single_rules() {
+    // The gated path must find exactly the rules (and spans) that fire alone:
+    // on every rule example, on every labelled statement of the corpus, and
+    // on texts with characters that fold to ASCII letters.
+    let rs = rules();
+    let texts = sample_texts(rs);
     let mut fired = 0;
     for text in &texts {
         for scope in Scope::ALL {
