@@ -39,6 +39,8 @@ pub(crate) struct Pattern {
     whole: Regex,
     /// How its matches are found.
     matcher: Matcher,
+    /// The index of the `year` capture group, if the pattern has one.
+    year: Option<usize>,
 }
 
 /// One regex, or two parts with a counted window between them.
@@ -134,7 +136,12 @@ impl Pattern {
             Some(window) => Matcher::Window(Box::new(window)),
             None => Matcher::Regex(whole.clone()),
         };
-        Ok(Pattern { whole, matcher })
+        let year = whole.group_info().to_index(PatternID::ZERO, "year");
+        Ok(Pattern {
+            whole,
+            matcher,
+            year,
+        })
     }
 
     /// Whether the pattern matches anywhere in `text`.
@@ -168,10 +175,11 @@ impl Pattern {
         self.matcher.end_at(text, start)
     }
 
-    /// The text of the capture group `name` in the match that starts at
-    /// `start`, by the whole regex.
-    pub(crate) fn group_at<'t>(&self, text: &'t str, start: usize, name: &str) -> Option<&'t str> {
-        let group = self.whole.group_info().to_index(PatternID::ZERO, name)?;
+    /// The text of the `year` capture group in the match that starts at
+    /// `start`, by the whole regex; `None` when the pattern has no such group
+    /// or it did not take part.
+    pub(crate) fn year_at<'t>(&self, text: &'t str, start: usize) -> Option<&'t str> {
+        let group = self.year?;
         let mut caps = self.whole.create_captures();
         self.whole.search_captures(
             &Input::new(text).range(start..).anchored(Anchored::Yes),
@@ -451,7 +459,8 @@ mod tests {
         let text = "As we said in 2019 we recommended a change.";
         let (start, end) = p.find(text).unwrap();
         assert_eq!(&text[start..end], "in 2019 we recommended");
-        assert_eq!(p.group_at(text, start, "year"), Some("2019"));
-        assert_eq!(p.group_at(text, start, "nope"), None);
+        assert_eq!(p.year_at(text, start), Some("2019"));
+        let p = pattern(r"\bin\s+(?<when>\d{4})\b[^.]{0,40}\brecommended\b");
+        assert_eq!(p.year_at(text, start), None);
     }
 }

@@ -615,7 +615,7 @@ impl Rule {
             return None;
         }
         let year = self.regexes[i]
-            .group_at(text, start, "year")
+            .year_at(text, start)
             .and_then(|y| y.parse::<i32>().ok());
         Some(([start, end], year))
     }
