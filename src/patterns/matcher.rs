@@ -23,7 +23,6 @@
 //! nor which rule wins (the rule set does).
 
 use regex_automata::meta::{self, Regex};
-use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind};
@@ -103,35 +102,35 @@ fn config() -> meta::Config {
         .hybrid_cache_capacity(32 << 20)
 }
 
-/// One regex that matches where any of the prepared patterns does (for
-/// negatives: one pass instead of one per pattern).
-pub(crate) fn any_of(prepared: &[String]) -> Result<Regex, String> {
+/// Parse a prepared pattern as every rule pattern is parsed
+/// (case-insensitive); the error is the parser's message.
+pub(crate) fn parse(prepared: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(prepared)
+        .map_err(|e| e.to_string())
+}
+
+fn build(hirs: &[&Hir]) -> Result<Regex, String> {
     meta::Builder::new()
         .configure(config())
-        .syntax(syntax::Config::new().case_insensitive(true))
-        .build_many(prepared)
+        .build_many_from_hir(hirs)
         .map_err(|e| e.to_string())
+}
+
+/// One regex that matches where any of the parsed patterns does (for
+/// negatives: one pass instead of one per pattern).
+pub(crate) fn any_of(hirs: &[Hir]) -> Result<Regex, String> {
+    build(&hirs.iter().collect::<Vec<_>>())
 }
 
 impl Pattern {
     /// Compile a prepared pattern (case-insensitive); the error is the regex
     /// syntax error's text.
     pub(crate) fn new(prepared: &str) -> Result<Pattern, String> {
-        let whole = meta::Builder::new()
-            .configure(config())
-            .syntax(syntax::Config::new().case_insensitive(true))
-            .build(prepared)
-            .map_err(|e| match e.syntax_error() {
-                Some(syntax) => syntax.to_string(),
-                None => e.to_string(),
-            })?;
-        // It compiled, so it parses; the parser is configured as the meta
-        // builder configures it.
-        let hir = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(prepared)
-            .map_err(|e| e.to_string())?;
+        let hir = parse(prepared)?;
+        let whole = build(&[&hir])?;
         let matcher = match Matcher::split(&hir)? {
             Some(window) => Matcher::Window(Box::new(window)),
             None => Matcher::Regex(whole.clone()),
@@ -206,17 +205,11 @@ impl Matcher {
         else {
             return Ok(None);
         };
-        let build = |hir: &Hir| {
-            meta::Builder::new()
-                .configure(config())
-                .build_from_hir(hir)
-                .map_err(|e| e.to_string())
-        };
-        let head = build(&Hir::concat(parts[..at].to_vec()))?;
+        let head = build(&[&Hir::concat(parts[..at].to_vec())])?;
         let tail_hir = Hir::concat(parts[at + 1..].to_vec());
         let tail = match Matcher::split(&tail_hir)? {
             Some(window) => Matcher::Window(Box::new(window)),
-            None => Matcher::Regex(build(&tail_hir)?),
+            None => Matcher::Regex(build(&[&tail_hir])?),
         };
         Ok(Some(Window {
             head,

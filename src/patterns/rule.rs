@@ -13,7 +13,7 @@ use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
 
 use regex_automata::meta::Regex;
 
-use super::matcher::{Pattern, any_of};
+use super::matcher::{Pattern, any_of, parse};
 use super::{PatternError, THEME_IDS};
 
 /// Where a rule looks.
@@ -508,15 +508,23 @@ impl Rule {
             })
         };
         let regexes = raw.patterns.iter().map(build).collect::<Result<_, _>>()?;
-        // Each negative alone first, so that a bad one is named.
-        for n in &raw.negative {
-            build(n)?;
-        }
-        let veto = if raw.negative.is_empty() {
+        // Each negative parsed alone, so that a bad one is named.
+        let negatives = raw
+            .negative
+            .iter()
+            .map(|n| {
+                parse(&prepare(n)).map_err(|message| PatternError::Regex {
+                    file: file.to_string(),
+                    rule: raw.id.clone(),
+                    pattern: n.clone(),
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let veto = if negatives.is_empty() {
             None
         } else {
-            let prepared: Vec<String> = raw.negative.iter().map(|n| prepare(n)).collect();
-            Some(any_of(&prepared).map_err(|message| PatternError::Regex {
+            Some(any_of(&negatives).map_err(|message| PatternError::Regex {
                 file: file.to_string(),
                 rule: raw.id.clone(),
                 pattern: raw.negative.join(" | "),
