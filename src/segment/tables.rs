@@ -199,6 +199,12 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
             used[i] = true;
         }
     }
+    // Lines by top, highest first (ties in page order): the lines between
+    // two rows are a run of it. A line without a top is never below a row.
+    let mut by_top: Vec<usize> = (0..n)
+        .filter(|&i| !lines[i].line.bbox[3].is_nan())
+        .collect();
+    by_top.sort_by(|&a, &b| lines[b].line.bbox[3].total_cmp(&lines[a].line.bbox[3]));
     for table in &tables {
         let starts = column_starts(&lines, table);
         let left = table
@@ -222,7 +228,14 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
             }
             // Wrapped cell lines: below the row, above the next, inside the table.
             let mut last_bottom = bottom(&lines, row);
-            let mut below: Vec<usize> = (0..n)
+            let from = by_top.partition_point(|&i| lines[i].line.bbox[3] > row_top + 1.0);
+            let to = match next_top {
+                Some(t) => by_top.partition_point(|&i| lines[i].line.bbox[3] > t + 1.0),
+                None => by_top.len(),
+            };
+            let below: Vec<usize> = by_top[from..to.max(from)]
+                .iter()
+                .copied()
                 .filter(|&i| {
                     let l = &lines[i].line;
                     !used[i]
@@ -232,7 +245,6 @@ pub fn rebuild(page: &Page, lines: Vec<Placed>) -> Vec<Placed> {
                         && l.bbox[2] <= right
                 })
                 .collect();
-            below.sort_by(|&a, &b| lines[b].line.bbox[3].total_cmp(&lines[a].line.bbox[3]));
             for i in below {
                 let l = &lines[i].line;
                 // After the last row, stop at the first clear vertical break.
