@@ -7,11 +7,10 @@
 
 use std::fmt;
 
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 
 use crate::model::{Grade, Kind, LinkStatus, Publisher, ReportType};
-
-use regex_automata::meta::Regex;
 
 use super::matcher::{Pattern, any_of, parse};
 use super::{PatternError, THEME_IDS};
