@@ -230,16 +230,14 @@ impl Matcher {
                 .map(|m| (m.start(), m.end())),
             Matcher::Window(w) => {
                 let mut from = from;
-                loop {
+                while from <= text.len() {
                     let head = w.head.find(Input::new(text).range(from..))?;
                     if let Some(end) = w.end_at(text, head.start()) {
                         return Some((head.start(), end));
                     }
                     from = next_char(text, head.start());
-                    if from > text.len() {
-                        return None;
-                    }
                 }
+                None
             }
         }
     }
@@ -250,9 +248,7 @@ impl Matcher {
             return None;
         }
         match self {
-            Matcher::Regex(re) => re
-                .search_half(&Input::new(text).range(start..).anchored(Anchored::Yes))
-                .map(|half| half.offset()),
+            Matcher::Regex(re) => end_of(re, text, start),
             Matcher::Window(w) => w.end_at(text, start),
         }
     }
@@ -260,10 +256,7 @@ impl Matcher {
 
 impl Window {
     fn end_at(&self, text: &str, start: usize) -> Option<usize> {
-        let head_end = self
-            .head
-            .search_half(&Input::new(text).range(start..).anchored(Anchored::Yes))?
-            .offset();
+        let head_end = end_of(&self.head, text, start)?;
         let (near, far) = self.gap.reach(text, head_end)?;
         // Every offset from `near` to `far` is a character boundary where
         // the window could end; the tail is tried where its first byte can
@@ -342,6 +335,13 @@ impl Gap {
         }
         near.map(|near| (near, pos))
     }
+}
+
+/// The end of `re`'s match that starts at `start`: an anchored search that
+/// asks only for the end.
+fn end_of(re: &Regex, text: &str, start: usize) -> Option<usize> {
+    re.search_half(&Input::new(text).range(start..).anchored(Anchored::Yes))
+        .map(|half| half.offset())
 }
 
 /// The offset of the character after the one at `at` (one past the end at
