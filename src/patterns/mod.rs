@@ -2,9 +2,9 @@
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
 //! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
-//! [`Scope`] and group of target families, a literal gate (one Aho-Corasick
-//! pass, see `gate`) finds the patterns that may match, then only those
-//! patterns' own regexes run to confirm and find the span. Each question the
+//! [`Scope`] and group of target families, a screen (one pass of a
+//! multi-pattern lazy DFA, see `screen`) finds the patterns that match, then
+//! only those patterns' own regexes run to find the span. Each question the
 //! segmenter asks (themes, kind of a heading or sentence, grade,
 //! back-reference, report type, publisher) runs only its own family's rules:
 //! a paragraph asked for its kind does not pay for the theme rules.
@@ -45,9 +45,9 @@
 
 pub mod bodies;
 pub mod check;
-mod gate;
 mod matcher;
 pub mod rule;
+mod screen;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -57,8 +57,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
-use gate::{Candidates, Gate, Probe};
-use rule::Starts;
+use screen::Screen;
 
 pub use bodies::{Bodies, Body, BodyMatch};
 pub use check::{CheckFailure, CheckReport};
@@ -213,9 +212,10 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
-/// Families probed together. Every paragraph is asked its kind and grade, and
-/// only statements their themes, back-reference and status: the paragraph
-/// questions get a small gate of their own, and one pass serves each group.
+/// Families screened together. Every paragraph is asked its kind and grade,
+/// and only statements their themes, back-reference and status: the
+/// paragraph questions get a small screen of their own, and one pass serves
+/// each group.
 const GROUPS: [&[Family]; 2] = [
     &[Family::Kind, Family::Grade],
     &[
@@ -238,32 +238,103 @@ fn group_of(family: Family) -> usize {
 #[derive(Debug, Clone)]
 struct GroupSet {
     /// Which patterns may match a text.
-    gate: Gate,
-    /// For each pattern of the gate: (rule index, pattern index within the
+    screen: Screen,
+    /// For each pattern of the screen: (rule index, pattern index within the
     /// rule), grouped by family, then in rule order.
     owners: Vec<(usize, usize)>,
     /// The patterns of each family (indexed by `Family as usize`; empty for
     /// families of other groups).
     families: [std::ops::Range<usize>; Family::ALL.len()],
+    /// The negatives of each rule that has some, after every family's
+    /// patterns: (rule index, its negatives' range), by rule index.
+    negatives: Vec<(usize, std::ops::Range<usize>)>,
 }
 
-/// The last text probed on this thread, per group: the segmenter asks several
-/// questions of one text in a row (kind and grade of a paragraph; themes,
-/// back-reference and status of a statement), and one pass serves them all.
+impl GroupSet {
+    /// The screen and its index of the non-deprecated rules of `scope` whose
+    /// family is in `group`.
+    fn build(rules: &[Rule], scope: Scope, group: &[Family]) -> Result<GroupSet, PatternError> {
+        let parsed = |r: &Rule, p: &str| {
+            // Parsed already when the rule was made: cannot fail.
+            matcher::parse(&rule::prepare(p)).map_err(|message| PatternError::Regex {
+                file: r.file.clone(),
+                rule: r.id.clone(),
+                pattern: p.to_string(),
+                message,
+            })
+        };
+        let in_set = |r: &Rule, family: Family| {
+            r.scope == scope
+                && r.target.family_kind() == family
+                && r.status != RuleStatus::Deprecated
+        };
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
+        for &family in group {
+            let start = patterns.len();
+            for (ri, r) in rules.iter().enumerate().filter(|(_, r)| in_set(r, family)) {
+                for (pi, p) in r.patterns.iter().enumerate() {
+                    patterns.push(parsed(r, p)?);
+                    owners.push((ri, pi));
+                }
+            }
+            families[family as usize] = start..patterns.len();
+        }
+        let mut negatives = Vec::new();
+        for (ri, r) in rules.iter().enumerate() {
+            if r.negative.is_empty() || !group.iter().any(|&f| in_set(r, f)) {
+                continue;
+            }
+            let start = patterns.len();
+            for n in &r.negative {
+                patterns.push(parsed(r, n)?);
+            }
+            negatives.push((ri, start..patterns.len()));
+        }
+        let screen = Screen::new(&patterns).map_err(|message| PatternError::Invalid {
+            file: "(all)".into(),
+            rule: format!("(scope {scope})"),
+            message,
+        })?;
+        Ok(GroupSet {
+            screen,
+            owners,
+            families,
+            negatives,
+        })
+    }
+
+    /// Whether a negative of rule `ri` may match, by the screen's
+    /// `candidates` (ascending) of the text.
+    fn may_veto(&self, ri: usize, candidates: &[usize]) -> bool {
+        let Ok(at) = self.negatives.binary_search_by_key(&ri, |(r, _)| *r) else {
+            return false;
+        };
+        let range = &self.negatives[at].1;
+        let from = candidates.partition_point(|&i| i < range.start);
+        candidates.get(from).is_some_and(|&i| i < range.end)
+    }
+}
+
+/// The last text screened on this thread, per group: the segmenter asks
+/// several questions of one text in a row (kind and grade of a paragraph;
+/// themes, back-reference and status of a statement), and one pass serves
+/// them all.
 #[derive(Default)]
-struct LastProbe {
-    /// [`RuleSet::id`] and scope of the probe.
+struct LastScreen {
+    /// [`RuleSet::id`] and scope of the pass.
     key: Option<(u64, Scope)>,
     text: String,
-    probe: Probe,
-    candidates: Candidates,
+    /// The patterns (of the group's screen) that may match, ascending.
+    candidates: Vec<usize>,
 }
 
 thread_local! {
-    static LAST_PROBE: RefCell<[LastProbe; GROUPS.len()]> = RefCell::default();
+    static LAST_SCREEN: RefCell<[LastScreen; GROUPS.len()]> = RefCell::default();
 }
 
-/// Distinguishes rule sets (and their clones) in [`LAST_PROBE`].
+/// Distinguishes rule sets (and their clones) in [`LAST_SCREEN`].
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The loaded, compiled rules.
@@ -340,35 +411,7 @@ impl RuleSet {
         let mut sets = Vec::new();
         for scope in Scope::ALL {
             for group in GROUPS {
-                let mut patterns = Vec::new();
-                let mut owners = Vec::new();
-                let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
-                for &family in group {
-                    let start = owners.len();
-                    for (ri, r) in rules.iter().enumerate() {
-                        if r.scope != scope
-                            || r.target.family_kind() != family
-                            || r.status == RuleStatus::Deprecated
-                        {
-                            continue;
-                        }
-                        for (pi, p) in r.patterns.iter().enumerate() {
-                            patterns.push(rule::prepare(p));
-                            owners.push((ri, pi));
-                        }
-                    }
-                    families[family as usize] = start..owners.len();
-                }
-                let gate = Gate::new(&patterns).map_err(|message| PatternError::Invalid {
-                    file: "(all)".into(),
-                    rule: format!("(scope {scope})"),
-                    message,
-                })?;
-                sets.push(GroupSet {
-                    gate,
-                    owners,
-                    families,
-                });
+                sets.push(GroupSet::build(&rules, scope, group)?);
             }
         }
         Ok(RuleSet {
@@ -408,14 +451,23 @@ impl RuleSet {
     /// Every non-deprecated rule of `scope` that fires on `text`, ordered by
     /// match start, then rule order.
     pub fn scan(&self, scope: Scope, text: &str) -> Vec<RuleMatch<'_>> {
-        self.scan_families(scope, &Family::ALL, text)
+        self.scan_families(scope, &Family::ALL, text, false)
     }
 
     /// As [`RuleSet::scan`], for the rules of the given target families only.
-    fn scan_families(&self, scope: Scope, families: &[Family], text: &str) -> Vec<RuleMatch<'_>> {
+    /// With `given_themes`, theme rules are tried only when their theme's
+    /// candidate rules could together reach [`THEME_THRESHOLD`] (the others
+    /// could not give a tag).
+    fn scan_families(
+        &self,
+        scope: Scope,
+        families: &[Family],
+        text: &str,
+        given_themes: bool,
+    ) -> Vec<RuleMatch<'_>> {
         let mut hits: Vec<(usize, [usize; 2], Option<i32>)> = Vec::new();
-        LAST_PROBE.with(|cell| {
-            let probes = &mut *cell.borrow_mut();
+        LAST_SCREEN.with(|cell| {
+            let last = &mut *cell.borrow_mut();
             for &family in families {
                 let group = group_of(family);
                 let set = &self.sets[scope.index() * GROUPS.len() + group];
@@ -423,29 +475,34 @@ impl RuleSet {
                 if range.is_empty() {
                     continue;
                 }
-                let last = &mut probes[group];
+                let last = &mut last[group];
                 let key = Some((self.id, scope));
                 if last.key != key || last.text != text {
-                    set.gate.probe(text, &mut last.probe);
+                    set.screen.candidates(text, &mut last.candidates);
                     last.key = key;
                     last.text.clear();
                     last.text.push_str(text);
                 }
-                set.gate
-                    .candidates(&mut last.probe, range, &mut last.candidates);
+                let from = last.candidates.partition_point(|&i| i < range.start);
+                let to = last.candidates.partition_point(|&i| i < range.end);
                 // A family's patterns are in rule order, so a rule's
                 // candidate patterns are adjacent.
-                let Candidates { list, starts } = &last.candidates;
-                for run in list.chunk_by(|a, b| set.owners[a.0].0 == set.owners[b.0].0) {
-                    let ri = set.owners[run[0].0].0;
-                    let pis = run.iter().map(|(i, at)| {
-                        let where_ = match at {
-                            Some(r) => Starts::At(&starts[r.clone()]),
-                            None => Starts::Anywhere,
-                        };
-                        (set.owners[*i].1, where_)
-                    });
-                    if let Some((span, year)) = self.rules[ri].find_among(text, pis) {
+                let runs = || {
+                    last.candidates[from..to]
+                        .chunk_by(|&a, &b| set.owners[a].0 == set.owners[b].0)
+                        .map(|run| (set.owners[run[0]].0, run))
+                };
+                let reachable = (given_themes && family == Family::Theme)
+                    .then(|| theme_sums(runs().map(|(ri, _)| &self.rules[ri])));
+                for (ri, run) in runs() {
+                    if let (Some(sums), Target::Theme(t)) = (&reachable, &self.rules[ri].target)
+                        && !reaches(sums, t)
+                    {
+                        continue;
+                    }
+                    let pis = run.iter().map(|&i| set.owners[i].1);
+                    let veto = set.may_veto(ri, &last.candidates);
+                    if let Some((span, year)) = self.rules[ri].find_among(text, pis, veto) {
                         hits.push((ri, span, year));
                     }
                 }
@@ -472,17 +529,12 @@ impl RuleSet {
     /// of its firing rules reaches [`THEME_THRESHOLD`]; then every firing rule
     /// of that theme gives one tag. Sorted.
     pub fn themes(&self, text: &str) -> Vec<Tag> {
-        let matches = self.scan_families(Scope::Text, &[Family::Theme], text);
-        let mut sums: HashMap<&str, f32> = HashMap::new();
-        for m in &matches {
-            if let Target::Theme(t) = m.target {
-                *sums.entry(t.as_str()).or_default() += m.weight;
-            }
-        }
+        let matches = self.scan_families(Scope::Text, &[Family::Theme], text, true);
+        let sums = theme_sums(matches.iter().map(|m| &self.rules[m.index]));
         let mut tags: Vec<Tag> = matches
             .iter()
             .filter_map(|m| match m.target {
-                Target::Theme(t) if sums[t.as_str()] >= THEME_THRESHOLD - 1e-4 => Some(Tag {
+                Target::Theme(t) if reaches(&sums, t) => Some(Tag {
                     target: t.clone(),
                     rule: m.rule.to_string(),
                     span: m.span,
@@ -551,7 +603,8 @@ impl RuleSet {
     /// ("this recommendation has not been met") also counts as a
     /// back-reference; a weak one ("some progress") needs a backref rule.
     pub fn back_reference(&self, text: &str) -> Option<BackReference> {
-        let matches = self.scan_families(Scope::Text, &[Family::BackRef, Family::Status], text);
+        let matches =
+            self.scan_families(Scope::Text, &[Family::BackRef, Family::Status], text, false);
         let backref = pick(
             matches
                 .iter()
@@ -612,13 +665,34 @@ impl RuleSet {
         text: &str,
         select: impl Fn(&Target) -> Option<T>,
     ) -> Option<(T, RuleMatch<'_>)> {
-        let matches = self.scan_families(scope, &[family], text);
+        let matches = self.scan_families(scope, &[family], text, false);
         pick(
             matches
                 .into_iter()
                 .filter_map(|m| select(m.target).map(|t| (t, m))),
         )
     }
+}
+
+/// The summed weight of each theme over `rules` (theme rules; others are
+/// skipped). Few themes fire on one text: a short list beats a map.
+fn theme_sums<'a>(rules: impl Iterator<Item = &'a Rule>) -> Vec<(&'a str, f32)> {
+    let mut sums: Vec<(&str, f32)> = Vec::new();
+    for r in rules {
+        if let Target::Theme(t) = &r.target {
+            match sums.iter_mut().find(|(id, _)| *id == t.as_str()) {
+                Some((_, w)) => *w += r.weight,
+                None => sums.push((t.as_str(), r.weight)),
+            }
+        }
+    }
+    sums
+}
+
+/// Whether `theme`'s summed weight reaches [`THEME_THRESHOLD`].
+fn reaches(sums: &[(&str, f32)], theme: &str) -> bool {
+    sums.iter()
+        .any(|(id, w)| *id == theme && *w >= THEME_THRESHOLD - 1e-4)
 }
 
 /// Highest priority, then earliest start, then longest span, then rule order.

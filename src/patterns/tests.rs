@@ -179,7 +179,7 @@ fn split_window_patterns_match_as_their_whole_regex() {
 
 #[test]
 fn scan_agrees_with_single_rules() {
-    // The gated path must find exactly the rules (and spans) that fire alone:
+    // The screened path must find exactly the rules (and spans) that fire alone:
     // on every rule example, on every labelled statement of the corpus, and
     // on texts with characters that fold to ASCII letters.
     let rs = rules();
@@ -187,7 +187,7 @@ fn scan_agrees_with_single_rules() {
     let mut fired = 0;
     for text in &texts {
         for scope in Scope::ALL {
-            let mut gated: Vec<(&str, [usize; 2])> = rs
+            let mut screened: Vec<(&str, [usize; 2])> = rs
                 .scan(scope, text)
                 .iter()
                 .map(|m| (m.rule, m.span))
@@ -198,10 +198,10 @@ fn scan_agrees_with_single_rules() {
                 .filter(|x| x.scope == scope && x.status != RuleStatus::Deprecated)
                 .filter_map(|x| x.find(text).map(|(span, _)| (x.id.as_str(), span)))
                 .collect();
-            gated.sort();
+            screened.sort();
             alone.sort();
-            assert_eq!(gated, alone, "scope {scope}, text {text:?}");
-            fired += gated.len();
+            assert_eq!(screened, alone, "scope {scope}, text {text:?}");
+            fired += screened.len();
         }
     }
     assert!(
