@@ -1,9 +1,10 @@
-//! How much segmentation and rule tagging add to extraction, measured in one
-//! run over the same files on one thread: per round, the time to extract every
-//! file, to analyse its layout (headings, paragraphs, table rows) and to
-//! segment it (layout + statements + every rule question), and their ratios;
-//! prints the median over warm rounds (issue 4's floor: tagging adds less than
-//! 10% to extraction).
+//! How much rule tagging, and segmentation as a whole, add to extraction,
+//! measured in one run over the same files on one thread: per round, the time
+//! to extract every file and to segment it (layout analysis, statements,
+//! metadata and every rule question), and within segmentation the time spent
+//! answering rule questions (kinds, grades, themes, back-references: the
+//! tagging); prints their ratios to extraction, median over warm rounds
+//! (issue 4's floor: tagging adds less than 10% to extraction).
 //!
 //! cargo run --release --example bench_tagging -- DIR [ROUNDS] [PREFIX]
 //!
@@ -11,7 +12,7 @@
 //! the inspection reports of `../shared/corpus-real` alone).
 
 use findings::extract::{Limits, extract_bytes};
-use findings::patterns::{Bodies, RuleSet};
+use findings::patterns::{Bodies, RuleSet, rule_time};
 use findings::segment::{DocInput, segment};
 use std::time::{Duration, Instant};
 
@@ -19,8 +20,8 @@ use std::time::{Duration, Instant};
 #[derive(Default, Clone, Copy)]
 struct Round {
     extract: Duration,
-    layout: Duration,
     segment: Duration,
+    rules: Duration,
     pages: usize,
     statements: usize,
 }
@@ -71,19 +72,17 @@ fn main() -> anyhow::Result<()> {
                 file: path.display().to_string(),
                 files: vec![path.display().to_string()],
             };
-            let t = Instant::now();
-            let _ = findings::segment::structure::analyse(&doc);
-            r.layout += t.elapsed();
-            let t = Instant::now();
+            let (t, in_rules) = (Instant::now(), rule_time());
             let seg = segment(&doc, &input, &rules, &bodies);
             r.segment += t.elapsed();
+            r.rules += rule_time() - in_rules;
             r.pages += doc.pages.len();
             r.statements += seg.statements.len();
         }
         r
     };
-    // Round 0 is cold: each rule regex builds its lazy automaton on first use
-    // (once per thread), so it is reported apart.
+    // Round 0 is cold: the rule screens and regexes build their lazy
+    // automata on first use (once per thread), so it is reported apart.
     let all: Vec<Round> = pool.install(|| (0..=rounds).map(|_| run_round()).collect());
     let (cold, warm) = all.split_first().expect("round 0");
     println!(
@@ -93,47 +92,39 @@ fn main() -> anyhow::Result<()> {
         cold.statements
     );
     println!(
-        "cold round: extraction {:.3} s, segmentation+tagging {:.3} s ({:.1}%)",
+        "cold round: extraction {:.3} s, segmentation {:.3} s ({:.1}%), of which rule tagging {:.3} s ({:.1}%)",
         cold.extract.as_secs_f64(),
         cold.segment.as_secs_f64(),
-        cold.share(cold.segment)
+        cold.share(cold.segment),
+        cold.rules.as_secs_f64(),
+        cold.share(cold.rules),
     );
     if warm.is_empty() {
         return Ok(());
     }
-    let seg: Vec<f64> = warm.iter().map(|r| r.share(r.segment)).collect();
-    let layout: Vec<f64> = warm.iter().map(|r| r.share(r.layout)).collect();
-    let rest: Vec<f64> = warm
-        .iter()
-        .map(|r| r.share(r.segment.saturating_sub(r.layout)))
-        .collect();
     let per = |d: Duration| d.as_secs_f64() / warm.len() as f64;
     println!(
-        "warm rounds ({}): extraction {:.3} s, segmentation+tagging {:.3} s, layout {:.3} s per round",
+        "warm rounds ({}): extraction {:.3} s, segmentation {:.3} s, rule tagging {:.3} s per round",
         warm.len(),
         per(warm.iter().map(|r| r.extract).sum()),
         per(warm.iter().map(|r| r.segment).sum()),
-        per(warm.iter().map(|r| r.layout).sum()),
+        per(warm.iter().map(|r| r.rules).sum()),
     );
     let range = |v: &[f64]| {
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(0.0, f64::max);
         format!("{lo:.1}-{hi:.1}")
     };
-    println!(
-        "  of which layout analysis:       {:5.1}% of extraction (median; range {})",
-        median(layout.clone()),
-        range(&layout)
-    );
-    println!(
-        "  of which statements and rules:  {:5.1}% (median; range {})",
-        median(rest.clone()),
-        range(&rest)
-    );
-    println!(
-        "ratio: segmentation and tagging add {:.1}% to extraction (median of warm rounds; range {})",
-        median(seg.clone()),
-        range(&seg)
-    );
+    let ratio = |what: &str, part: fn(&Round) -> Duration| {
+        let v: Vec<f64> = warm.iter().map(|r| r.share(part(r))).collect();
+        println!(
+            "ratio: {what} {:.1}% to extraction (median of warm rounds; range {})",
+            median(v.clone()),
+            range(&v)
+        );
+    };
+    ratio("rule tagging adds", |r| r.rules);
+    ratio("the rest of segmentation adds", |r| r.segment - r.rules);
+    ratio("segmentation with tagging adds", |r| r.segment);
     Ok(())
 }
