@@ -19,8 +19,8 @@
 //! (`{0,100}?`) the nearest, as the regex would. The whole regex is kept for
 //! capture groups (`year`).
 //!
-//! It does not decide which patterns to try (the screen does) nor which rule
-//! wins (the rule set does).
+//! It does not decide which patterns to try or where (the literal gate does)
+//! nor which rule wins (the rule set does).
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::{Anchored, Input, PatternID};
@@ -170,7 +170,6 @@ impl Pattern {
     }
 
     /// The end of the match that starts at `start`, if one does.
-    #[cfg(test)]
     pub(crate) fn end_at(&self, text: &str, start: usize) -> Option<usize> {
         self.matcher.end_at(text, start)
     }
@@ -190,46 +189,24 @@ impl Pattern {
     }
 }
 
-/// `hir` cut at its first top-level window that has something on both
-/// sides: (before, window, after).
-fn cut(hir: &Hir) -> Option<(Hir, Gap, Hir)> {
-    let HirKind::Concat(parts) = hir.kind() else {
-        return None;
-    };
-    let (at, gap) = parts
-        .iter()
-        .enumerate()
-        .skip(1)
-        .take(parts.len().saturating_sub(2))
-        .find_map(|(i, part)| Gap::of(part).map(|g| (i, g)))?;
-    Some((
-        Hir::concat(parts[..at].to_vec()),
-        gap,
-        Hir::concat(parts[at + 1..].to_vec()),
-    ))
-}
-
-/// The parts of a pattern between its sentence windows (the pattern itself
-/// when it has none): each matches somewhere in a text the pattern matches.
-pub(crate) fn parts(hir: &Hir) -> Vec<Hir> {
-    let mut out = Vec::new();
-    let mut rest = hir.clone();
-    while let Some((head, _, tail)) = cut(&rest) {
-        out.push(head);
-        rest = tail;
-    }
-    out.push(rest);
-    out
-}
-
 impl Matcher {
     /// Split `hir` at its first top-level window, if it has one with
     /// something on both sides.
     fn split(hir: &Hir) -> Result<Option<Window>, String> {
-        let Some((head, gap, tail_hir)) = cut(hir) else {
+        let HirKind::Concat(parts) = hir.kind() else {
             return Ok(None);
         };
-        let head = build(&[&head])?;
+        let Some((at, gap)) = parts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take(parts.len().saturating_sub(2))
+            .find_map(|(i, part)| Gap::of(part).map(|g| (i, g)))
+        else {
+            return Ok(None);
+        };
+        let head = build(&[&Hir::concat(parts[..at].to_vec())])?;
+        let tail_hir = Hir::concat(parts[at + 1..].to_vec());
         let tail = match Matcher::split(&tail_hir)? {
             Some(window) => Matcher::Window(Box::new(window)),
             None => Matcher::Regex(build(&[&tail_hir])?),

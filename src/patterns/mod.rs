@@ -2,9 +2,9 @@
 //!
 //! Takes rule files (embedded built-ins plus an optional user folder) and gives
 //! a [`RuleSet`] that answers "which rules fire on this text" cheaply: per
-//! [`Scope`] and group of target families, a screen (one pass of a
-//! multi-pattern lazy DFA, see `screen`) finds the patterns that match, then
-//! only those patterns' own regexes run to find the span. Each question the
+//! [`Scope`] and group of target families, a literal gate (one Aho-Corasick
+//! pass, see `gate`) finds the patterns that may match, then only those
+//! patterns' own regexes run to confirm and find the span. Each question the
 //! segmenter asks (themes, kind of a heading or sentence, grade,
 //! back-reference, report type, publisher) runs only its own family's rules:
 //! a paragraph asked for its kind does not pay for the theme rules.
@@ -45,9 +45,9 @@
 
 pub mod bodies;
 pub mod check;
+mod gate;
 mod matcher;
 pub mod rule;
-mod screen;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -58,7 +58,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::model::{BackReference, Grade, Kind, Publisher, ReportType, Tag};
-use screen::Screen;
+use gate::{Candidates, Gate, Probe};
+use rule::Starts;
 
 pub use bodies::{Bodies, Body, BodyMatch};
 pub use check::{CheckFailure, CheckReport};
@@ -213,10 +214,9 @@ pub struct RuleMatch<'a> {
     pub index: usize,
 }
 
-/// Families screened together. Every paragraph is asked its kind and grade,
-/// and only statements their themes, back-reference and status: the
-/// paragraph questions get a small screen of their own, and one pass serves
-/// each group.
+/// Families probed together. Every paragraph is asked its kind and grade, and
+/// only statements their themes, back-reference and status: the paragraph
+/// questions get a small gate of their own, and one pass serves each group.
 const GROUPS: [&[Family]; 2] = [
     &[Family::Kind, Family::Grade],
     &[
@@ -239,101 +239,30 @@ fn group_of(family: Family) -> usize {
 #[derive(Debug, Clone)]
 struct GroupSet {
     /// Which patterns may match a text.
-    screen: Screen,
-    /// For each pattern of the screen: (rule index, pattern index within the
+    gate: Gate,
+    /// For each pattern of the gate: (rule index, pattern index within the
     /// rule), grouped by family, then in rule order.
     owners: Vec<(usize, usize)>,
     /// The patterns of each family (indexed by `Family as usize`; empty for
     /// families of other groups).
     families: [std::ops::Range<usize>; Family::ALL.len()],
-    /// The negatives of each rule that has some, after every family's
-    /// patterns: (rule index, its negatives' range), by rule index.
-    negatives: Vec<(usize, std::ops::Range<usize>)>,
 }
 
-impl GroupSet {
-    /// The screen and its index of the non-deprecated rules of `scope` whose
-    /// family is in `group`.
-    fn build(rules: &[Rule], scope: Scope, group: &[Family]) -> Result<GroupSet, PatternError> {
-        let parsed = |r: &Rule, p: &str| {
-            // Parsed already when the rule was made: cannot fail.
-            matcher::parse(&rule::prepare(p)).map_err(|message| PatternError::Regex {
-                file: r.file.clone(),
-                rule: r.id.clone(),
-                pattern: p.to_string(),
-                message,
-            })
-        };
-        let in_set = |r: &Rule, family: Family| {
-            r.scope == scope
-                && r.target.family_kind() == family
-                && r.status != RuleStatus::Deprecated
-        };
-        let mut patterns = Vec::new();
-        let mut owners = Vec::new();
-        let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
-        for &family in group {
-            let start = patterns.len();
-            for (ri, r) in rules.iter().enumerate().filter(|(_, r)| in_set(r, family)) {
-                for (pi, p) in r.patterns.iter().enumerate() {
-                    patterns.push(parsed(r, p)?);
-                    owners.push((ri, pi));
-                }
-            }
-            families[family as usize] = start..patterns.len();
-        }
-        let mut negatives = Vec::new();
-        for (ri, r) in rules.iter().enumerate() {
-            if r.negative.is_empty() || !group.iter().any(|&f| in_set(r, f)) {
-                continue;
-            }
-            let start = patterns.len();
-            for n in &r.negative {
-                patterns.push(parsed(r, n)?);
-            }
-            negatives.push((ri, start..patterns.len()));
-        }
-        let screen = Screen::new(&patterns).map_err(|message| PatternError::Invalid {
-            file: "(all)".into(),
-            rule: format!("(scope {scope})"),
-            message,
-        })?;
-        Ok(GroupSet {
-            screen,
-            owners,
-            families,
-            negatives,
-        })
-    }
-
-    /// Whether a negative of rule `ri` may match, by the screen's
-    /// `candidates` (ascending) of the text.
-    fn may_veto(&self, ri: usize, candidates: &[usize]) -> bool {
-        let Ok(at) = self.negatives.binary_search_by_key(&ri, |(r, _)| *r) else {
-            return false;
-        };
-        let range = &self.negatives[at].1;
-        let from = candidates.partition_point(|&i| i < range.start);
-        candidates.get(from).is_some_and(|&i| i < range.end)
-    }
-}
-
-/// The last text screened on this thread, per group: the segmenter asks
-/// several questions of one text in a row (kind and grade of a paragraph;
-/// themes, back-reference and status of a statement), and one pass serves
-/// them all.
+/// The last text probed on this thread, per group: the segmenter asks several
+/// questions of one text in a row (kind and grade of a paragraph; themes,
+/// back-reference and status of a statement), and one pass serves them all.
 #[derive(Default)]
-struct LastScreen {
-    /// [`RuleSet::id`] and scope of the pass.
+struct LastProbe {
+    /// [`RuleSet::id`] and scope of the probe.
     key: Option<(u64, Scope)>,
     text: String,
-    /// The patterns (of the group's screen) that may match, ascending.
-    candidates: Vec<usize>,
+    probe: Probe,
+    candidates: Candidates,
 }
 
 thread_local! {
     static RULE_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
-    static LAST_SCREEN: RefCell<[LastScreen; GROUPS.len()]> = RefCell::default();
+    static LAST_PROBE: RefCell<[LastProbe; GROUPS.len()]> = RefCell::default();
 }
 
 /// The time the calling thread has spent answering rule questions (every
@@ -343,7 +272,7 @@ pub fn rule_time() -> Duration {
     RULE_TIME.with(Cell::get)
 }
 
-/// Distinguishes rule sets (and their clones) in [`LAST_SCREEN`].
+/// Distinguishes rule sets (and their clones) in [`LAST_PROBE`].
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The loaded, compiled rules.
@@ -420,7 +349,35 @@ impl RuleSet {
         let mut sets = Vec::new();
         for scope in Scope::ALL {
             for group in GROUPS {
-                sets.push(GroupSet::build(&rules, scope, group)?);
+                let mut patterns = Vec::new();
+                let mut owners = Vec::new();
+                let mut families: [std::ops::Range<usize>; Family::ALL.len()] = Default::default();
+                for &family in group {
+                    let start = owners.len();
+                    for (ri, r) in rules.iter().enumerate() {
+                        if r.scope != scope
+                            || r.target.family_kind() != family
+                            || r.status == RuleStatus::Deprecated
+                        {
+                            continue;
+                        }
+                        for (pi, p) in r.patterns.iter().enumerate() {
+                            patterns.push(rule::prepare(p));
+                            owners.push((ri, pi));
+                        }
+                    }
+                    families[family as usize] = start..owners.len();
+                }
+                let gate = Gate::new(&patterns).map_err(|message| PatternError::Invalid {
+                    file: "(all)".into(),
+                    rule: format!("(scope {scope})"),
+                    message,
+                })?;
+                sets.push(GroupSet {
+                    gate,
+                    owners,
+                    families,
+                });
             }
         }
         Ok(RuleSet {
@@ -476,8 +433,8 @@ impl RuleSet {
     ) -> Vec<RuleMatch<'_>> {
         let started = Instant::now();
         let mut hits: Vec<(usize, [usize; 2], Option<i32>)> = Vec::new();
-        LAST_SCREEN.with(|cell| {
-            let last = &mut *cell.borrow_mut();
+        LAST_PROBE.with(|cell| {
+            let probes = &mut *cell.borrow_mut();
             for &family in families {
                 let group = group_of(family);
                 let set = &self.sets[scope.index() * GROUPS.len() + group];
@@ -485,22 +442,22 @@ impl RuleSet {
                 if range.is_empty() {
                     continue;
                 }
-                let last = &mut last[group];
+                let last = &mut probes[group];
                 let key = Some((self.id, scope));
                 if last.key != key || last.text != text {
-                    set.screen.candidates(text, &mut last.candidates);
+                    set.gate.probe(text, &mut last.probe);
                     last.key = key;
                     last.text.clear();
                     last.text.push_str(text);
                 }
-                let from = last.candidates.partition_point(|&i| i < range.start);
-                let to = last.candidates.partition_point(|&i| i < range.end);
+                set.gate
+                    .candidates(&mut last.probe, range, &mut last.candidates);
                 // A family's patterns are in rule order, so a rule's
                 // candidate patterns are adjacent.
+                let Candidates { list, starts } = &last.candidates;
                 let runs = || {
-                    last.candidates[from..to]
-                        .chunk_by(|&a, &b| set.owners[a].0 == set.owners[b].0)
-                        .map(|run| (set.owners[run[0]].0, run))
+                    list.chunk_by(|a, b| set.owners[a.0].0 == set.owners[b.0].0)
+                        .map(|run| (set.owners[run[0].0].0, run))
                 };
                 let reachable = (given_themes && family == Family::Theme)
                     .then(|| theme_sums(runs().map(|(ri, _)| &self.rules[ri])));
@@ -510,9 +467,14 @@ impl RuleSet {
                     {
                         continue;
                     }
-                    let pis = run.iter().map(|&i| set.owners[i].1);
-                    let veto = set.may_veto(ri, &last.candidates);
-                    if let Some((span, year)) = self.rules[ri].find_among(text, pis, veto) {
+                    let pis = run.iter().map(|(i, at)| {
+                        let where_ = match at {
+                            Some(r) => Starts::At(&starts[r.clone()]),
+                            None => Starts::Anywhere,
+                        };
+                        (set.owners[*i].1, where_)
+                    });
+                    if let Some((span, year)) = self.rules[ri].find_among(text, pis) {
                         hits.push((ri, span, year));
                     }
                 }

@@ -2,7 +2,7 @@
 //! compiled regexes ([`Rule`]).
 //!
 //! This module only parses and validates single rules; putting rules together
-//! (ids unique per file, overrides, the per-scope screens) is in the parent
+//! (ids unique per file, overrides, the per-scope literal gate) is in the parent
 //! module.
 
 use std::fmt;
@@ -358,9 +358,20 @@ pub struct Rule {
     pub(crate) veto: Option<Regex>,
 }
 
+/// Where to try a pattern: everywhere, or only at given starts (the
+/// positions of the literals every match begins with, ascending).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Starts<'a> {
+    /// Search the whole text.
+    Anywhere,
+    /// Try an anchored match at each of these byte offsets.
+    At(&'a [usize]),
+}
+
 /// Compile one pattern the way every rule pattern is compiled (case-insensitive;
 /// use `(?-i:...)` inside a pattern for a case-sensitive part), as a
-/// [`Pattern`] (regexes on regex-automata's meta engine).
+/// [`Pattern`]: regexes on regex-automata's meta engine, which allows anchored
+/// searches at the positions the literal gate found.
 pub(crate) fn compile(pattern: &str) -> Result<Pattern, String> {
     Pattern::new(&prepare(pattern))
 }
@@ -550,29 +561,64 @@ impl Rule {
         self.veto.as_ref().is_some_and(|v| v.is_match(text))
     }
 
-    /// Apply this rule alone (no screen): the earliest match of any pattern,
+    /// Apply this rule alone (no literal gate): the earliest match of any pattern,
     /// unless a negative matches. Used by `check` and as the reference for
     /// `RuleSet::scan`.
     pub fn find(&self, text: &str) -> Option<([usize; 2], Option<i32>)> {
-        self.find_among(text, 0..self.regexes.len(), true)
+        self.find_among(text, (0..self.regexes.len()).map(|i| (i, Starts::Anywhere)))
     }
 
-    /// As [`Rule::find`], trying only the patterns with the given indexes
-    /// (those the screen found may match), and the negatives only when
-    /// `may_veto` (the screen found one may match).
-    pub(crate) fn find_among(
+    /// As [`Rule::find`], trying only the patterns with the given indexes,
+    /// each where the literal gate says a match may start.
+    pub(crate) fn find_among<'a>(
         &self,
         text: &str,
-        which: impl Iterator<Item = usize>,
-        may_veto: bool,
+        which: impl Iterator<Item = (usize, Starts<'a>)>,
     ) -> Option<([usize; 2], Option<i32>)> {
-        // The leftmost match of any pattern, the longest at that start, the
-        // first pattern of those: (start, end, pattern).
-        let best = which
-            .filter_map(|i| self.regexes[i].find(text).map(|(s, e)| (s, e, i)))
-            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut best: Option<(usize, usize, usize)> = None; // start, end, pattern
+        fn consider(
+            best: &mut Option<(usize, usize, usize)>,
+            (start, end): (usize, usize),
+            i: usize,
+        ) {
+            let better = match *best {
+                None => true,
+                Some((s, e, _)) => start < s || (start == s && end > e),
+            };
+            if better {
+                *best = Some((start, end, i));
+            }
+        }
+        // Anchored patterns last, so that an earlier match found elsewhere
+        // lets them skip every start after it.
+        let mut anchored: Vec<(usize, &[usize])> = Vec::new();
+        for (i, starts) in which {
+            match starts {
+                Starts::Anywhere => {
+                    if let Some(m) = self.regexes[i].find(text) {
+                        consider(&mut best, m, i);
+                    }
+                }
+                Starts::At(at) => anchored.push((i, at)),
+            }
+        }
+        anchored.sort_by_key(|&(i, at)| (at.first().copied(), i));
+        for (i, at) in anchored {
+            // No match starts before the first literal; the first start with
+            // an anchored match is the leftmost match, and leftmost-first
+            // gives it the same end as an unanchored search. A start after
+            // the best so far cannot win.
+            let pattern = &self.regexes[i];
+            let found = at
+                .iter()
+                .take_while(|&&s| best.is_none_or(|(b, _, _)| s <= b))
+                .find_map(|&s| pattern.end_at(text, s).map(|end| (s, end)));
+            if let Some(m) = found {
+                consider(&mut best, m, i);
+            }
+        }
         let (start, end, i) = best?;
-        if may_veto && self.is_vetoed(text) {
+        if self.is_vetoed(text) {
             return None;
         }
         let year = self.regexes[i]

@@ -179,7 +179,7 @@ fn split_window_patterns_match_as_their_whole_regex() {
 
 #[test]
 fn scan_agrees_with_single_rules() {
-    // The screened path must find exactly the rules (and spans) that fire alone:
+    // The gated path must find exactly the rules (and spans) that fire alone:
     // on every rule example, on every labelled statement of the corpus, and
     // on texts with characters that fold to ASCII letters.
     let rs = rules();
@@ -187,7 +187,7 @@ fn scan_agrees_with_single_rules() {
     let mut fired = 0;
     for text in &texts {
         for scope in Scope::ALL {
-            let mut screened: Vec<(&str, [usize; 2])> = rs
+            let mut gated: Vec<(&str, [usize; 2])> = rs
                 .scan(scope, text)
                 .iter()
                 .map(|m| (m.rule, m.span))
@@ -198,10 +198,10 @@ fn scan_agrees_with_single_rules() {
                 .filter(|x| x.scope == scope && x.status != RuleStatus::Deprecated)
                 .filter_map(|x| x.find(text).map(|(span, _)| (x.id.as_str(), span)))
                 .collect();
-            screened.sort();
+            gated.sort();
             alone.sort();
-            assert_eq!(screened, alone, "scope {scope}, text {text:?}");
-            fired += screened.len();
+            assert_eq!(gated, alone, "scope {scope}, text {text:?}");
+            fired += gated.len();
         }
     }
     assert!(
@@ -209,6 +209,39 @@ fn scan_agrees_with_single_rules() {
         "{fired} firings over {} texts",
         texts.len()
     );
+}
+
+#[test]
+fn theme_tags_are_the_threshold_over_every_firing_rule() {
+    // `themes` skips confirming the rules of a theme that cannot reach the
+    // threshold; it must give what summing every firing rule gives.
+    let rs = rules();
+    let texts = sample_texts(rs);
+    let mut tagged = 0;
+    for text in &texts {
+        let all: Vec<RuleMatch<'_>> = rs
+            .scan(Scope::Text, text)
+            .into_iter()
+            .filter(|m| matches!(m.target, Target::Theme(_)))
+            .collect();
+        let mut sums: HashMap<String, f32> = HashMap::new();
+        for m in &all {
+            *sums.entry(m.target.id().to_string()).or_default() += m.weight;
+        }
+        let mut expected: Vec<Tag> = all
+            .iter()
+            .filter(|m| sums[m.target.id()] >= THEME_THRESHOLD - 1e-4)
+            .map(|m| Tag {
+                target: m.target.id().to_string(),
+                rule: m.rule.to_string(),
+                span: m.span,
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(rs.themes(text), expected, "{text:?}");
+        tagged += usize::from(!expected.is_empty());
+    }
+    assert!(tagged > 100, "{tagged} tagged texts");
 }
 
 #[test]
